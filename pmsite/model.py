@@ -1,0 +1,515 @@
+"""The post-mortem format (version 1) as one pydantic model: the single source of truth.
+
+Validation, the JSON Schema and the author guide's field reference all come
+from these classes. Values that the configuration defines (severities,
+categories, ...) are checked against the :class:`~pmsite.settings.Settings`
+passed in the validation context, so one model serves every site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .settings import CLOSED_STATUSES, Settings
+
+FORMAT_VERSION = 1
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+_URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, str):
+        short = value if len(value) <= 60 else value[:57] + "..."
+        return repr(short)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if not isinstance(value, (dt.date, dt.datetime)) else value.isoformat()
+
+
+def _fail(expected: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError("pmsite", "expected {expected}, got {got}", {"expected": expected, "got": _got(value)})
+
+
+# --- scalar types ---------------------------------------------------------
+
+
+def _timestamp(value: Any) -> dt.datetime:
+    expected = "a timestamp with an offset (YYYY-MM-DDThh:mm:ssZ or +hh:mm)"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _fail(expected, value) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise PydanticCustomError(
+                "pmsite",
+                "expected a timestamp with an offset (Z or +hh:mm), got {got} without one",
+                {"got": value.isoformat()},
+            )
+        return value
+    raise _fail(expected, value)
+
+
+def _date(value: Any) -> dt.date:
+    expected = "a date (YYYY-MM-DD)"
+    if isinstance(value, dt.datetime):
+        raise _fail(expected + " without a time", value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "pmsite", "expected a date that exists, got {got}", {"got": _got(value)}
+            ) from None
+    raise _fail(expected, value)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail("a string", value)
+    return value
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("pmsite", "expected a non-empty string, got an empty one", {})
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise PydanticCustomError("pmsite", "expected a single line, got {n} lines", {"n": len(value.strip().splitlines())})
+    return value
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise _fail("an http(s) URL", value)
+    return value
+
+
+def _evidence_item(value: str) -> str:
+    """Evidence is text or a URL; a URL must be http(s) so it can become a link."""
+    text = value.strip()
+    if _URLISH.match(text) and not re.match(r"^[A-Za-z0-9_-]+:\d", text):
+        scheme = text.split(":", 1)[0].lower()
+        if scheme not in {"http", "https"} or not urlsplit(text).netloc:
+            raise _fail("plain text or an http(s) URL", value)
+    return value
+
+
+def _identifier(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise _fail("3-64 letters, digits, '-' or '_'", value)
+    return value
+
+
+def _action_id(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value):
+        raise _fail("1-64 letters, digits, '-' or '_'", value)
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail("true or false", value)
+    return value
+
+
+def _list(value: Any) -> Any:
+    if not isinstance(value, list):
+        raise _fail("a list", value)
+    return value
+
+
+def _evidence(value: Any) -> Any:
+    """Evidence may be one string or a list; normalise to a list (the page shows both alike)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise _fail("a string, a URL, or a list of either", value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_string)]
+Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty)]
+OneLine = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_one_line)]
+Timestamp = Annotated[dt.datetime, BeforeValidator(_timestamp)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Url = Annotated[str, BeforeValidator(_string), AfterValidator(_url)]
+Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier)]
+ActionId = Annotated[str, BeforeValidator(_string), AfterValidator(_action_id)]
+Flag = Annotated[bool, BeforeValidator(_bool)]
+EvidenceItem = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_evidence_item)]
+
+
+def StrList(item: Any) -> Any:  # noqa: N802 - reads like a type
+    return Annotated[list[item], BeforeValidator(_list)]
+
+
+def _settings(info: ValidationInfo) -> Settings | None:
+    ctx = info.context
+    if isinstance(ctx, dict):
+        found = ctx.get("settings")
+        if isinstance(found, Settings):
+            return found
+    return None
+
+
+def _check_in(value: Any, allowed: Any, what: str) -> Any:
+    if value not in allowed:
+        shown = ", ".join(str(a) for a in allowed)
+        raise PydanticCustomError(
+            "pmsite", "expected a {what} ({allowed}), got {got}", {"what": what, "allowed": shown, "got": _got(value)}
+        )
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise _fail("a mapping", data)
+        return data
+
+
+# --- the document ---------------------------------------------------------
+
+
+class Impact(_Strict):
+    """Who and what was affected."""
+
+    users_affected_pct: float | None = Field(None, description="Share of users affected, 0-100.")
+    users_affected: int | None = Field(None, description="Number of users affected.")
+    description: Markdown = Field(description="What users experienced (Markdown).")
+    slo_violations: StrList(OneLine) = Field(default_factory=list, description="SLOs that were violated.")
+    business_metrics: StrList(OneLine) = Field(default_factory=list, description="Business effects, e.g. orders lost.")
+
+    @field_validator("users_affected_pct", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
+            raise _fail("a number from 0 to 100", v)
+        return v
+
+    @field_validator("users_affected", mode="before")
+    @classmethod
+    def _count(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise _fail("a whole number of users (0 or more)", v)
+        return v
+
+
+class TimelineEvent(_Strict):
+    """One moment of the incident."""
+
+    at: Timestamp = Field(description="When it happened (ISO 8601 with offset).")
+    event: Markdown = Field(description="What happened (Markdown).")
+    actor: OneLine | None = Field(None, description="A role or system, not a person's name.")
+    kind: Literal[
+        "trigger", "detection", "escalation", "decision", "mitigation", "resolution", "communication", "other"
+    ] | None = Field(None, description="The kind of event.")
+    evidence: Annotated[list[EvidenceItem], BeforeValidator(_evidence)] = Field(
+        default_factory=list, description="A string, a URL, or a list of either."
+    )
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v: Any) -> Any:
+        from .settings import TIMELINE_KINDS
+
+        if v is None:
+            return v
+        return _check_in(v, TIMELINE_KINDS, "timeline kind")
+
+
+class RootCause(_Strict):
+    """A systemic cause, with the chain of whys that reached it."""
+
+    description: Markdown = Field(description="The cause (Markdown).")
+    category: Text = Field(description="A root-cause category defined in the configuration.")
+    five_whys: StrList(Markdown) = Field(default_factory=list, description="The whys, asked in order.")
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str, info: ValidationInfo) -> str:
+        s = _settings(info)
+        return _check_in(v, s.root_cause_categories, "root-cause category") if s else v
+
+
+class ContributingFactor(_Strict):
+    """A condition that made the incident more likely or worse."""
+
+    description: Markdown = Field(description="The factor (Markdown).")
+    category: Text = Field(description="A factor category (fishbone branch) defined in the configuration.")
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str, info: ValidationInfo) -> str:
+        s = _settings(info)
+        return _check_in(v, s.factor_categories, "factor category") if s else v
+
+
+class ActionItem(_Strict):
+    """A follow-up with an owner and a due date."""
+
+    id: ActionId | None = Field(None, description="Unique within the document; default A1, A2, ...")
+    description: Markdown = Field(description="What will be done (Markdown).")
+    owner: OneLine = Field(description="The owning team or role.")
+    priority: Text = Field(description="A priority defined in the configuration.")
+    due: Date = Field(description="Due date (YYYY-MM-DD).")
+    status: Text = Field(description="An action status defined in the configuration.")
+    completed_on: Date | None = Field(None, description="Required when status is done or wont-do.")
+    success_criteria: Markdown | None = Field(None, description="How we know it worked.")
+    prevents_recurrence: Flag = Field(False, description="The item prevents this cause from recurring.")
+    improves_detection: Flag = Field(False, description="The item makes detection faster.")
+    improves_response: Flag = Field(False, description="The item makes the response faster.")
+    ticket: Url | None = Field(None, description="Link to the tracker (http or https).")
+
+    @field_validator("priority")
+    @classmethod
+    def _priority(cls, v: str, info: ValidationInfo) -> str:
+        s = _settings(info)
+        return _check_in(v, s.priorities, "priority") if s else v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str, info: ValidationInfo) -> str:
+        s = _settings(info)
+        return _check_in(v, s.action_statuses, "action status") if s else v
+
+    @property
+    def closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class Link(_Strict):
+    """A further reading link."""
+
+    title: OneLine = Field(description="The link text.")
+    url: Url = Field(description="An http(s) URL.")
+
+
+class Document(_Strict):
+    """One post-mortem: a YAML file under content/incidents/."""
+
+    id: Identifier = Field(description="Unique id; letters, digits, '-', '_'; 3-64 characters.")
+    title: OneLine = Field(description="One-line title.")
+    status: Text = Field(description="draft, in-review or published.")
+    severity: int | str = Field(description="A severity level defined in the configuration (default 1-4).")
+    near_miss: Flag = Field(False, description="True when there was no user impact; analysed for learning.")
+    summary: Markdown = Field(description="One paragraph: what happened, the impact, the duration (Markdown).")
+    started_at: Timestamp = Field(description="When the incident started (ISO 8601 with offset).")
+    detected_at: Timestamp = Field(description="When it was detected.")
+    mitigated_at: Timestamp | None = Field(None, description="When impact was first reduced.")
+    resolved_at: Timestamp | None = Field(None, description="When it was resolved; required unless draft.")
+    detection: Text = Field(description="A detection method defined in the configuration.")
+    services: StrList(OneLine) = Field(description="Affected services, at least one.")
+    teams: StrList(OneLine) = Field(default_factory=list, description="Teams involved.")
+    tags: StrList(OneLine) = Field(default_factory=list, description="Free-form tags.")
+    authors: StrList(OneLine) = Field(description="Who owns the document (roles or teams).")
+    review_meeting_on: Date | None = Field(None, description="Date of the review meeting.")
+    published_on: Date | None = Field(None, description="Publication date; required when published.")
+    impact: Impact = Field(description="Who and what was affected.")
+    timeline: StrList(TimelineEvent) = Field(description="Events, at least one, in any order.")
+    root_causes: StrList(RootCause) = Field(description="Root causes; may be empty only in a draft.")
+    contributing_factors: StrList(ContributingFactor) = Field(default_factory=list, description="Contributing factors.")
+    went_well: StrList(Markdown) = Field(default_factory=list, description="What went well (Markdown).")
+    went_poorly: StrList(Markdown) = Field(default_factory=list, description="What went poorly (Markdown).")
+    action_items: StrList(ActionItem) = Field(description="Follow-ups; may be empty only in a draft.")
+    related: StrList(Identifier) = Field(default_factory=list, description="Ids of related incidents.")
+    links: StrList(Link) = Field(default_factory=list, description="Further links.")
+    checklist_ignore: StrList(OneLine) = Field(
+        default_factory=list, description="pmsite addition: quality-check codes (PM1xx) not to apply to this document."
+    )
+
+    @field_validator("checklist_ignore")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        for code in v:
+            if not re.fullmatch(r"PM\d{3}", code):
+                raise _fail("checklist codes like PM101", code)
+        return v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        from .settings import DOCUMENT_STATUSES
+
+        return _check_in(v, DOCUMENT_STATUSES, "document status")
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any, info: ValidationInfo) -> Any:
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            raise _fail("a severity level", v)
+        s = _settings(info)
+        return _check_in(v, list(s.severities), "severity level") if s else v
+
+    @field_validator("detection")
+    @classmethod
+    def _detection(cls, v: str, info: ValidationInfo) -> str:
+        s = _settings(info)
+        return _check_in(v, s.detection_methods, "detection method") if s else v
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise PydanticCustomError("pmsite", "expected at least one service, got an empty list", {})
+        return v
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise PydanticCustomError("pmsite", "expected at least one author, got an empty list", {})
+        return v
+
+    @field_validator("timeline")
+    @classmethod
+    def _timeline(cls, v: list[TimelineEvent]) -> list[TimelineEvent]:
+        if not v:
+            raise PydanticCustomError("pmsite", "expected at least one event, got an empty list", {})
+        return v
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def slug(self) -> str:
+        return self.id.lower()
+
+
+Loc = tuple[str | int, ...]
+
+
+def document_rules(doc: Document) -> list[tuple[Loc, str]]:
+    """The format's rules that span several fields of one document, as (field path, message)."""
+    out: list[tuple[Loc, str]] = []
+    draft = doc.status == "draft"
+    if doc.detected_at < doc.started_at:
+        out.append((("detected_at",), f"expected a time at or after started_at ({doc.started_at.isoformat()})"))
+    if doc.resolved_at is None:
+        if not draft:
+            out.append((("resolved_at",), f"required unless status is draft (status is {doc.status}): expected a timestamp"))
+    elif doc.resolved_at < doc.detected_at:
+        out.append((("resolved_at",), f"expected a time at or after detected_at ({doc.detected_at.isoformat()})"))
+    if doc.mitigated_at is not None:
+        upper = doc.resolved_at
+        if doc.mitigated_at < doc.detected_at or (upper is not None and doc.mitigated_at > upper):
+            window = f"[{doc.detected_at.isoformat()}, {upper.isoformat() if upper else '...'}]"
+            out.append((("mitigated_at",), f"expected a time within detected_at..resolved_at {window}"))
+    if doc.status == "published" and doc.published_on is None:
+        out.append((("published_on",), "required when status is published: expected a date (YYYY-MM-DD)"))
+    if not draft and not doc.root_causes:
+        out.append((("root_causes",), f"expected at least one root cause (only a draft may have none; status is {doc.status})"))
+    if not draft and not doc.action_items:
+        out.append((("action_items",), f"expected at least one action item (only a draft may have none; status is {doc.status})"))
+    seen: dict[str, int] = {}
+    for i, (item, item_id) in enumerate(zip(doc.action_items, action_ids(doc))):
+        if item_id in seen:
+            out.append((("action_items", i, "id"), f"expected an id unique within the document, got {item_id!r} again (first at action_items[{seen[item_id]}])"))
+        else:
+            seen[item_id] = i
+        if item.closed and item.completed_on is None:
+            out.append((("action_items", i, "completed_on"), f"required when status is {item.status}: expected a date (YYYY-MM-DD)"))
+    return out
+
+
+def action_ids(doc: Document) -> list[str]:
+    """The id of each action item, with the format's default A1, A2, ... filled in."""
+    return [item.id or f"A{i}" for i, item in enumerate(doc.action_items, start=1)]
+
+
+def field_reference() -> list[tuple[str, str, bool, str]]:
+    """Every field of the format as (path, type, required, description), for the guide and tests."""
+    rows: list[tuple[str, str, bool, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            ann = info.annotation
+            nested = _nested_model(ann)
+            rows.append((path, _type_name(ann), info.is_required(), info.description or ""))
+            if nested is not None:
+                walk(nested, path + ("[]." if _is_list(ann) else "."))
+
+    walk(Document, "")
+    return rows
+
+
+def _nested_model(ann: Any) -> type[BaseModel] | None:
+    for candidate in _flatten(ann):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _flatten(ann: Any) -> list[Any]:
+    out = [ann]
+    for arg in getattr(ann, "__args__", ()) or ():
+        out.extend(_flatten(arg))
+    meta = getattr(ann, "__origin__", None)
+    if meta is not None:
+        out.append(meta)
+    return out
+
+
+def _is_list(ann: Any) -> bool:
+    return any(c is list for c in _flatten(ann))
+
+
+def _type_name(ann: Any) -> str:
+    flat = _flatten(ann)
+    nested = _nested_model(ann)
+    if _is_list(ann):
+        return f"list of {nested.__name__}" if nested else "list of strings"
+    if nested:
+        return "mapping"
+    if dt.datetime in flat:
+        return "timestamp"
+    if dt.date in flat:
+        return "date"
+    if bool in flat:
+        return "boolean"
+    if int in flat and str in flat:
+        return "level"
+    if int in flat:
+        return "integer"
+    if float in flat:
+        return "number"
+    return "string"

@@ -1,0 +1,115 @@
+"""The MkDocs plugin: thin hooks that hand the work to the engine.
+
+Pipeline (as in Pelican): ``on_files`` reads and checks every YAML file,
+analyses the corpus and registers one generated page per incident and per
+index; ``on_page_content`` swaps each generated page's body for the engine's
+HTML, so Python-Markdown never sees the bulk of the content.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .checklist import run_checklist
+from .config import PmsiteConfig
+from .engine import Engine
+from .problems import summarise
+from .settings import Settings
+from .site import toc_tokens
+
+log = get_plugin_logger(__name__)
+
+
+class PmsitePlugin(BasePlugin[PmsiteConfig]):
+    """Turns ``content/incidents/**/*.yaml`` into incident pages and organisation-wide views."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.is_serve = False
+        self._engine_cache: dict[str, Any] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        raw = {k: v for k, v in self.config.items()}
+        settings = Settings.from_mapping(raw)
+        overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+        self.engine = Engine(
+            settings,
+            docs_dir=Path(config.docs_dir),
+            incidents_dir=self.config.incidents_dir,
+            override_dirs=overrides,
+            markdown_extensions=list(config.markdown_extensions),
+            markdown_configs=dict(config.mdx_configs),
+            cache=self._engine_cache,
+            base=Path(config.config_file_path).parent if config.config_file_path else Path.cwd(),
+        )
+        return config
+
+    # Early, so the tags and search plugins and the navigation see the generated pages.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.engine is None:
+            return files
+        engine = self.engine
+        result = engine.load()
+        warnings = run_checklist(engine) if self.config.checklist and not result.errors else []
+        for problem in result.errors:
+            log.error(problem.format())
+        if result.errors:
+            raise PluginError(
+                f"{summarise(result.errors)}: fix them and build again (nothing was published)"
+            )
+        for problem in warnings:
+            log.warning(problem.format())
+        for file in list(files):
+            if engine.owns_source(file.src_uri):
+                files.remove(file)
+        builder = engine.plan()
+        for spec in builder.specs.values():
+            if files.get_file_from_path(spec.src_uri) is not None:
+                raise PluginError(f"{spec.src_uri}: pmsite generates this page; remove or rename the file")
+            front = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags]}
+            if spec.description:
+                front["description"] = str(escape(spec.description))
+            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front)}\n---\n")
+            if spec.source_uri:
+                file.edit_uri = spec.source_uri
+            files.append(file)
+        for data in engine.data_files():
+            files.append(File.generated(config, data.path, content=data.content))
+        return files
+
+    # Early, so the search plugin indexes the engine's HTML, not the placeholder.
+    @event_priority(50)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.engine is None or not self.engine.generates(page.file.src_uri):
+            return html
+        rendered = self.engine.render(page.file.src_uri, edit_url=page.edit_url)
+        page.toc = get_toc(toc_tokens([(level, ident, str(escape(title))) for level, ident, title in rendered.toc]))
+        return rendered.html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.engine is None:
+            return output
+        return self.engine.decorate_head(output, page.url)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.engine is not None:
+            server.watch(str(self.engine.incidents_path))
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
+        return server

@@ -1,0 +1,181 @@
+"""Rendering: author Markdown made safe, and Jinja2 templates that a site can override.
+
+Author text is untrusted. Markdown goes through the site's own extensions,
+then through nh3 (the Rust ``ammonia`` sanitiser) with an allow-list; links
+survive only with an http(s) target or an in-page fragment. Templates run
+with autoescape on, and author text is only ever a template *value*, never
+template source, so ``{{ 7*7 }}`` stays literal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+from .analyse import human_duration, offset_label, slugify
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+# Extensions that read files or run code at conversion time must never see author text.
+UNSAFE_EXTENSIONS = ("pymdownx.snippets", "markdown_include", "mkdocs_macros")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "code": {"class"},
+    "div": {"class"},
+    "span": {"class"},
+    "pre": {"class"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+_PLAIN = re.compile(r"^[A-Za-z0-9 ,;()%/?\n]*$")
+_SAFE_HREF = re.compile(r"^(https?://[^\s]+|#[A-Za-z0-9_:.-]*)$", re.IGNORECASE)
+
+
+def is_http_url(value: str) -> bool:
+    return bool(re.match(r"^https?://[^\s/]", value.strip(), re.IGNORECASE))
+
+
+def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "href":
+        return value if _SAFE_HREF.match(value.strip()) else None
+    if attr == "class":
+        # only classes the syntax highlighter emits; author-chosen classes could restyle the page
+        kept = [c for c in value.split() if re.fullmatch(r"(highlight|language-[a-z0-9+-]+|[a-z]{1,3}|codehilite|linenos)", c)]
+        return " ".join(kept) or None
+    return value
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+class MarkdownRenderer:
+    """Converts author Markdown with the site's extensions, then sanitises it."""
+
+    def __init__(self, extensions: Iterable[Any] = (), configs: dict[str, Any] | None = None) -> None:
+        safe = [e for e in extensions if not (isinstance(e, str) and e.startswith(UNSAFE_EXTENSIONS))]
+        cfg = {k: v for k, v in (configs or {}).items() if not k.startswith(UNSAFE_EXTENSIONS)}
+        self._md = markdown.Markdown(extensions=safe, extension_configs=cfg)
+        self.conversions = 0
+
+    def block(self, text: str) -> Markup:
+        """Block Markdown (paragraphs, lists, code) as safe HTML."""
+        text = text.strip()
+        if _PLAIN.match(text) and not re.search(r"\n\s*\n|^\s*\d+[.)]\s|\n\s*\d+[.)]\s", text):
+            return Markup("<p>%s</p>") % text  # plain prose: same HTML as Markdown would give, much faster
+        self.conversions += 1
+        html = self._md.reset().convert(text)
+        return Markup(sanitise(html))
+
+    def inline(self, text: str) -> Markup:
+        """Markdown for a single line (a why, a list item): without the wrapping paragraph."""
+        html = str(self.block(text))
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from one site-relative page URL to another (both like ``incidents/x/``)."""
+    if to_url.startswith(("http://", "https://", "#")):
+        return to_url
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    target_path, _, fragment = to_url.partition("#")
+    rel = posixpath.relpath(target_path or ".", base.rstrip("/") or ".")
+    if target_path.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def format_timestamp(value: dt.datetime) -> str:
+    """The author's timestamp as written: UTC shown as ``UTC``, other offsets kept."""
+    offset = value.utcoffset()
+    base = value.strftime("%Y-%m-%d %H:%M:%S")
+    if not offset:
+        return f"{base} UTC"
+    return f"{base} {value.strftime('%z')[:3]}:{value.strftime('%z')[3:]}"
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+class Templates:
+    """Jinja2 templates: the site's overrides first, then the package's own.
+
+    An override may extend the packaged original as ``default/<name>`` and
+    replace only the blocks it needs.
+    """
+
+    def __init__(self, override_dirs: Iterable[Path] = ()) -> None:
+        dirs = [str(d) for d in override_dirs if Path(d).is_dir()]
+        packaged = jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(
+                [
+                    jinja2.FileSystemLoader(dirs),
+                    packaged,
+                    jinja2.PrefixLoader({"default": packaged}),
+                ]
+            ),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            duration=human_duration,
+            offset=offset_label,
+            timestamp=format_timestamp,
+            number=format_number,
+            slug=slugify,
+            isodate=lambda d: d.isoformat() if d else "—",
+        )
+        self.env.tests["http_url"] = is_http_url
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+
+def url_helper(page_url: str) -> Callable[[str], str]:
+    """A ``link(to)`` function for templates, bound to the page being rendered."""
+
+    def link(target: str) -> str:
+        return relative_url(page_url, target)
+
+    return link
+
+
+def text(value: Any) -> Markup:
+    return escape(value)

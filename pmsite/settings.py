@@ -1,0 +1,152 @@
+"""The engine's settings: allowed values and policy, free of any front end.
+
+The MkDocs plugin and the CLI both build a :class:`Settings` from the
+``pmsite`` entry of ``mkdocs.yml``; the engine never reads configuration
+files itself, so another front end can drive it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_SEVERITIES: dict[int | str, str] = {
+    1: "SEV1 · Critical",
+    2: "SEV2 · Major",
+    3: "SEV3 · Minor",
+    4: "SEV4 · Low",
+}
+DEFAULT_DETECTION_METHODS = (
+    "automated-alert",
+    "customer-report",
+    "internal-report",
+    "manual-check",
+    "third-party",
+    "unknown",
+)
+DEFAULT_ROOT_CAUSE_CATEGORIES = (
+    "code-defect",
+    "configuration-error",
+    "capacity-insufficient",
+    "dependency-failure",
+    "process-gap",
+    "operational-error",
+    "design-flaw",
+    "monitoring-gap",
+)
+DEFAULT_FACTOR_CATEGORIES = ("people", "process", "technology", "environment")
+DEFAULT_PRIORITIES = ("critical", "high", "medium", "low")
+DEFAULT_ACTION_STATUSES = ("open", "in-progress", "done", "wont-do")
+CLOSED_STATUSES = frozenset({"done", "wont-do"})
+DOCUMENT_STATUSES = ("draft", "in-review", "published")
+TIMELINE_KINDS = (
+    "trigger",
+    "detection",
+    "escalation",
+    "decision",
+    "mitigation",
+    "resolution",
+    "communication",
+    "other",
+)
+# Target windows in days: critical 1 week, high 4 weeks, medium 2 months, low 3 months.
+DEFAULT_PRIORITY_WINDOWS = {"critical": 7, "high": 28, "medium": 61, "low": 92}
+
+# Phrase -> a systemic rewording the warning suggests.
+DEFAULT_BLAMING_PHRASES: dict[str, str] = {
+    "human error": "describe the gap in the system or process that allowed the action",
+    "should have known": "say which signal or documentation was missing",
+    "careless": "describe the safeguard that was absent",
+    "obviously a mistake": "describe what made the action look safe at the time",
+    "failed to notice": "say which alert or signal did not surface the problem",
+    "negligence": "describe the process gap instead of a judgement",
+    "fault of": "describe the conditions, not who is at fault",
+    "sloppy": "describe the missing check or review step",
+}
+DEFAULT_VAGUE_ACTIONS = (
+    "improve monitoring",
+    "add more tests",
+    "add more monitoring",
+    "be more careful",
+    "improve testing",
+    "improve documentation",
+    "better communication",
+    "improve alerting",
+    "investigate",
+)
+
+ENV_PUBLISH_DRAFTS = "PMSITE_PUBLISH_DRAFTS"
+ENV_REFERENCE_DATE = "PMSITE_REFERENCE_DATE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the engine needs to know about a knowledge base's policy."""
+
+    severities: dict[int | str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
+    detection_methods: tuple[str, ...] = DEFAULT_DETECTION_METHODS
+    root_cause_categories: tuple[str, ...] = DEFAULT_ROOT_CAUSE_CATEGORIES
+    factor_categories: tuple[str, ...] = DEFAULT_FACTOR_CATEGORIES
+    priorities: tuple[str, ...] = DEFAULT_PRIORITIES
+    action_statuses: tuple[str, ...] = DEFAULT_ACTION_STATUSES
+    priority_windows: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PRIORITY_WINDOWS))
+    reference_date: dt.date | None = None
+    publish_drafts: bool = False
+    related_limit: int = 5
+    pattern_window_months: int = 12
+    pattern_threshold: int = 3
+    due_soon_days: int = 14
+    publication_deadline_days: int = 7
+    review_deadline_hours: int = 48
+    max_action_items: int = 8
+    min_whys: int = 3
+    severities_requiring_postmortem: tuple[int | str, ...] = (1, 2)
+    blaming_phrases: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_BLAMING_PHRASES))
+    vague_actions: tuple[str, ...] = DEFAULT_VAGUE_ACTIONS
+    max_file_bytes: int = 1024 * 1024
+    max_depth: int = 20
+
+    @property
+    def today(self) -> dt.date:
+        """The build's reference date: fixed by configuration, else today (UTC)."""
+        if self.reference_date is not None:
+            return self.reference_date
+        return dt.datetime.now(dt.timezone.utc).date()
+
+    def severity_label(self, level: int | str) -> str:
+        return self.severities.get(level, str(level))
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], *, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from a plain mapping (the plugin's options), then the environment.
+
+        Unknown keys are ignored here: the MkDocs config layer already rejects them.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            if name in raw and raw[name] is not None:
+                values[name] = raw[name]
+        for key in (
+            "detection_methods",
+            "root_cause_categories",
+            "factor_categories",
+            "priorities",
+            "action_statuses",
+            "vague_actions",
+            "severities_requiring_postmortem",
+        ):
+            if key in values:
+                values[key] = tuple(values[key])
+        if "severities" in values:
+            values["severities"] = {k: str(v) for k, v in dict(values["severities"]).items()}
+        if env.get(ENV_PUBLISH_DRAFTS, "").strip().lower() in {"1", "true", "yes", "on"}:
+            values["publish_drafts"] = True
+        ref = env.get(ENV_REFERENCE_DATE, "").strip()
+        if ref:
+            values["reference_date"] = dt.date.fromisoformat(ref)
+        elif isinstance(values.get("reference_date"), str):
+            values["reference_date"] = dt.date.fromisoformat(values["reference_date"])
+        return cls(**values)
