@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
+from . import outputs
 from .analyse import KnowledgeBase, build_knowledge_base
 from .load import Corpus, FileCache, discover, load_corpus
-from .render import MarkdownRenderer, Templates
+from .render import MarkdownRenderer, Templates, relative_url
 from .settings import Settings
 from .site import RenderedPage, SiteBuilder
+
+
+FEED_PATH = "feed.xml"
+ASSET_DIR = Path(__file__).parent / "assets"
+ASSET_PREFIX = "assets/pmsite"
+ASSETS = ("pmsite.css", "catalog.js")
 
 
 @dataclass
@@ -37,7 +46,11 @@ class Engine:
         markdown_configs: dict[str, Any] | None = None,
         cache: dict[str, Any] | None = None,
         base: Path | None = None,
+        site_url: str = "",
+        site_name: str = "pmsite",
     ) -> None:
+        self.site_url = site_url or ""
+        self.site_name = site_name
         self.settings = settings
         self.docs_dir = docs_dir
         self.incidents_dir = incidents_dir.strip("/")
@@ -88,7 +101,31 @@ class Engine:
         return self.builder.render(src_uri, edit_url=edit_url)
 
     def data_files(self) -> list[DataFile]:
-        return []
+        """The machine-readable outputs and the site's own CSS and script."""
+        assert self.kb is not None, "plan() first"
+        kb = self.kb
+        files = [
+            DataFile("incidents.json", outputs.incidents_json(kb, self.site_url)),
+            DataFile("actions.json", outputs.actions_json(kb, self.site_url)),
+            DataFile("actions.ics", outputs.actions_ics(kb, self.site_url, self.site_name)),
+            DataFile(FEED_PATH, outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
+        ]
+        for name in ASSETS:
+            files.append(DataFile(f"{ASSET_PREFIX}/{name}", (ASSET_DIR / name).read_text(encoding="utf-8")))
+        return files
+
+    def expand_markers(self, markdown: str) -> str:
+        """Fill ``<!-- pmsite:field-reference -->`` and ``<!-- pmsite:checklist -->`` in hand-written pages."""
+        if "<!-- pmsite:" not in markdown:
+            return markdown
+        from .guide import checklist_table, field_table
+
+        return markdown.replace("<!-- pmsite:field-reference -->", field_table(self.settings)).replace(
+            "<!-- pmsite:checklist -->", checklist_table(self.settings)
+        )
 
     def decorate_head(self, html: str, page_url: str) -> str:
-        return html
+        """Announce the Atom feed in every page's head."""
+        href = escape(relative_url(page_url or "./", FEED_PATH))
+        tag = f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{href}">'
+        return html.replace("</head>", tag + "</head>", 1)

@@ -125,6 +125,13 @@ def _max_flow_depth(text: str) -> int:
     return best
 
 
+def _first_alias(text: str) -> tuple[int, int] | None:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return None
+
+
 def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
     """Parse one YAML document safely; raise :class:`YamlProblem` for anything off."""
     try:
@@ -146,9 +153,10 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
         if "expected a single document" in str(exc):
             message = "expected a single YAML document, got several (remove the '---' separator)"
-        elif "\\t" in problem or "\t" in problem:
+        elif "\t" in bad_line[: max(col, 1)] or "\t" in problem:
             message = "expected spaces for indentation, got a tab character"
         else:
             message = f"expected valid YAML: {problem}"
@@ -162,7 +170,12 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
     if node is None:
         raise YamlProblem(1, 1, "expected a post-mortem mapping, got an empty document")
     builder = _Builder(max_depth)
-    value = builder.build(node, (), 0)
+    try:
+        value = builder.build(node, (), 0)
+    except YamlProblem as exc:
+        if "alias" in exc.message:  # the composer shares the anchored node: find where the alias is written
+            exc.line, exc.column = _first_alias(text) or (exc.line, exc.column)
+        raise
     if not isinstance(value, dict):
         line, col = _mark(node)
         kind = "a list" if isinstance(value, list) else f"a single value {value!r}"

@@ -185,7 +185,9 @@ def _check_in(value: Any, allowed: Any, what: str) -> Any:
     if value not in allowed:
         shown = ", ".join(str(a) for a in allowed)
         raise PydanticCustomError(
-            "pmsite", "expected a {what} ({allowed}), got {got}", {"what": what, "allowed": shown, "got": _got(value)}
+            "pmsite",
+            "expected {what} ({allowed}), got {got}",
+            {"what": ("an " if what[0] in "aeiou" else "a ") + what, "allowed": shown, "got": _got(value)},
         )
     return value
 

@@ -22,7 +22,7 @@ from mkdocs.structure.toc import get_toc
 
 from .checklist import run_checklist
 from .config import PmsiteConfig
-from .engine import Engine
+from .engine import ASSET_PREFIX, Engine
 from .problems import summarise
 from .settings import Settings
 from .site import toc_tokens
@@ -56,7 +56,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             markdown_configs=dict(config.mdx_configs),
             cache=self._engine_cache,
             base=Path(config.config_file_path).parent if config.config_file_path else Path.cwd(),
+            site_url=config.site_url or "",
+            site_name=config.site_name,
         )
+        config.extra_css.append(f"{ASSET_PREFIX}/pmsite.css")
+        config.extra_javascript.append(f"{ASSET_PREFIX}/catalog.js")
         return config
 
     # Early, so the tags and search plugins and the navigation see the generated pages.
@@ -82,9 +86,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         for spec in builder.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"{spec.src_uri}: pmsite generates this page; remove or rename the file")
-            front = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags]}
+            front: dict[str, Any] = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags]}
             if spec.description:
                 front["description"] = str(escape(spec.description))
+            if not spec.search:
+                front["search"] = {"exclude": True}
             file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front)}\n---\n")
             if spec.source_uri:
                 file.edit_uri = spec.source_uri
@@ -92,6 +98,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         for data in engine.data_files():
             files.append(File.generated(config, data.path, content=data.content))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.engine is None or self.engine.generates(page.file.src_uri):
+            return markdown
+        return self.engine.expand_markers(markdown)
 
     # Early, so the search plugin indexes the engine's HTML, not the placeholder.
     @event_priority(50)

@@ -1,0 +1,113 @@
+"""Hostile and malformed files: each fails with a located error, never a crash or a traceback.
+
+Each small case is a file in tests/malformed/ whose first line says the error it expects.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from pmsite.load import discover, load_corpus, load_file
+from pmsite.settings import Settings
+
+from conftest import ROOT, dump, mkdocs_build, valid_doc, write_site
+
+MALFORMED = ROOT / "tests" / "malformed"
+CASES = sorted(MALFORMED.glob("*.yaml"))
+
+
+def expectation(path: Path) -> str:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
+    if first.startswith("# expect: "):
+        return first[len("# expect: ") :]
+    assert path.stat().st_size == 0, f"{path.name} needs an '# expect:' first line"
+    return "1:1: expected a post-mortem mapping, got an empty file"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_each_malformed_file_gets_its_located_error(path: Path) -> None:
+    loaded = load_file(path, Settings(), display=f"incidents/{path.name}")
+    lines = [p.format() for p in loaded.problems]
+    assert f"incidents/{path.name}:{expectation(path)}" in lines
+    assert loaded.document is None
+
+
+def test_the_build_reports_every_malformed_file_at_once_without_traceback(site_root: Path) -> None:
+    files = {p.name: p.read_bytes() for p in CASES}
+    files["good.yaml"] = dump(valid_doc())
+    write_site(site_root, files)
+    result = mkdocs_build(site_root)
+    assert not result.ok
+    assert "Traceback" not in result.log
+    for path in CASES:
+        assert f"pmsite: content/incidents/{path.name}:{expectation(path)}" in result.log
+    errors = [line for line in result.log.splitlines() if line.startswith("ERROR") and "content/incidents/" in line]
+    assert f"errors in {len(CASES)} files: fix them and build again" in result.log
+    assert len(errors) >= len(CASES)
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + dump(valid_doc()).encode("utf-8"))
+    loaded = load_file(path, Settings())
+    assert loaded.problems == []
+    assert loaded.document is not None and loaded.document.id == "INC-2024-0315"
+
+
+def test_alias_bomb_fails_fast_in_little_memory(tmp_path: Path) -> None:
+    lines = ["id: INC-BOMB-1", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    tracemalloc.start()
+    started = time.perf_counter()
+    loaded = load_file(path, Settings(), display="bomb.yaml")
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [p.format() for p in loaded.problems] == [
+        "bomb.yaml:3:10: a1[0]: expected plain values, got an alias (anchors and aliases are not allowed)"
+    ]
+    assert elapsed < 1.0, elapsed
+    assert peak < 5 * 1024 * 1024, peak
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("id: INC-HUGE-1\nsummary: |\n" + ("  " + "x" * 98 + "\n") * 100_000)
+    assert path.stat().st_size > 10_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    loaded = load_file(path, Settings(), display="huge.yaml")
+    assert [p.format() for p in loaded.problems] == [
+        f"huge.yaml:1:1: expected a file of at most 1,048,576 bytes, got {path.stat().st_size:,} bytes"
+    ]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20_000  # KiB: the file was never read
+    bigger = load_file(path, Settings(max_file_bytes=20_000_000), display="huge.yaml")
+    assert all("at most" not in p.message for p in bigger.problems)
+
+
+def test_ids_that_differ_only_in_case_would_share_a_url(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(dump(valid_doc(id="INC-CASE-1")))
+    (folder / "b.yaml").write_text(dump(valid_doc(id="inc-case-1")))
+    corpus = load_corpus(discover(folder), Settings(), base=tmp_path)
+    assert [p.format() for p in corpus.errors] == [
+        "incidents/b.yaml:1:5: id: expected a unique id, got 'inc-case-1': incidents/a.yaml has an id that differs only in letter case ('INC-CASE-1')"
+    ]
+
+
+def test_files_starting_with_underscore_and_other_extensions_are_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "incidents" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "_template.yaml").write_text("not: valid")
+    (folder / "notes.txt").write_text("x")
+    (folder / "real.yml").write_text(dump(valid_doc()))
+    assert [p.name for p in discover(tmp_path / "incidents")] == ["real.yml"]
