@@ -16,7 +16,7 @@ from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -91,7 +91,9 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
                 front["description"] = str(escape(spec.description))
             if not spec.search:
                 front["search"] = {"exclude": True}
-            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front)}\n---\n")
+            # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
+            inclusion = InclusionLevel.NOT_IN_NAV if spec.kind in ("incident", "category", "service") else InclusionLevel.UNDEFINED
+            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front)}\n---\n", inclusion=inclusion)
             if spec.source_uri:
                 file.edit_uri = spec.source_uri
             files.append(file)
