@@ -9,6 +9,7 @@ HTML, so Python-Markdown never sees the bulk of the content.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,26 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return files
         engine = self.engine
         result = engine.load()
-        warnings = run_checklist(engine) if self.config.checklist and not result.errors else []
-        for problem in result.errors:
-            log.error(problem.format())
         if result.errors:
-            raise PluginError(
-                f"{summarise(result.errors)}: fix them and build again (nothing was published)"
-            )
-        for problem in warnings:
+            last_good = self._engine_cache.get("last_good")
+            if self.is_serve and last_good is not None:
+                # MkDocs' server stops answering after a failed build; keep the last good
+                # corpus instead. The lines bypass the logger so strict mode does not abort.
+                for problem in result.errors:
+                    print(f"ERROR   -  pmsite: {problem.format()}", file=sys.stderr, flush=True)
+                print(
+                    f"ERROR   -  pmsite: {summarise(result.errors)}: still serving the last good version until they are fixed",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                engine.corpus = last_good
+            else:
+                for problem in result.errors:
+                    log.error(problem.format())
+                raise PluginError(f"{summarise(result.errors)}: fix them and build again (nothing was published)")
+        else:
+            self._engine_cache["last_good"] = result
+        for problem in run_checklist(engine) if self.config.checklist else []:
             log.warning(problem.format())
         for file in list(files):
             if engine.owns_source(file.src_uri):
