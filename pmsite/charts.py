@@ -45,7 +45,10 @@ KIND_COLOURS: dict[str, str] = {
     "unspecified": "#7b7b7b",
 }
 
-WIDTH = 640
+WIDTH = 640  # full-width figures: timeline, fishbone
+# Charts with a value axis sit beside their data table (about 400px wide), so a narrower
+# view box keeps their text near its nominal size when the SVG is scaled down.
+PLOT_WIDTH = 480
 CHAR_W = 0.6  # average glyph width in em, generous so estimated text never overflows
 _ROOT = 'fill="currentColor" font-size="11"'
 _GRID = 'stroke="currentColor" stroke-opacity="0.15"'
@@ -67,12 +70,8 @@ def _e(text: object) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with at most two decimals and no trailing zeros, so output is small and stable."""
-    text = f"{value:.2f}"
-    if text.endswith("00"):
-        text = text[:-3]
-    elif text.endswith("0"):
-        text = text[:-1]
-    return "0" if text == "-0" else text
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -98,6 +97,8 @@ def _finite(value: object) -> float | None:
 
 def _count(value: object) -> int:
     """Bar values: whole, non-negative (a negative count cannot be stacked)."""
+    if type(value) is int:  # the common case, kept fast
+        return value if value > 0 else 0
     number = _finite(value)
     return max(0, int(round(number))) if number is not None else 0
 
@@ -183,7 +184,9 @@ def _legend(items: Sequence[tuple[str, str, str]], x0: float, y0: float, right: 
 class _Plot:
     """Geometry of a chart with a value (y) axis and one slot per x label."""
 
-    def __init__(self, x_labels: Sequence[str], lo: float, hi: float, *, integer: bool, y_label: str, top: float = 18) -> None:
+    def __init__(
+        self, x_labels: Sequence[str], lo: float, hi: float, *, integer: bool, y_label: str, top: float = 18
+    ) -> None:
         self.ticks = _ticks(lo, hi, integer=integer)
         self.lo, self.hi = self.ticks[0], self.ticks[-1]
         widest = max(_text_w(_num(t)) for t in self.ticks)
@@ -192,7 +195,7 @@ class _Plot:
         self.top = top
         self.plot_h = 180.0
         self.bottom = self.top + self.plot_h
-        self.plot_w = WIDTH - self.left - self.right
+        self.plot_w = PLOT_WIDTH - self.left - self.right
         self.labels = [str(label) for label in x_labels]
         self.slot = self.plot_w / max(1, len(self.labels))
         self.y_label = y_label
@@ -208,12 +211,12 @@ class _Plot:
         for t in self.ticks:
             y = _n(self.y(t))
             parts.append(
-                f'<line x1="{_n(self.left)}" y1="{y}" x2="{_n(WIDTH - self.right)}" y2="{y}" {_GRID}/>'
+                f'<line x1="{_n(self.left)}" y1="{y}" x2="{_n(PLOT_WIDTH - self.right)}" y2="{y}" {_GRID}/>'
                 f'<text x="{_n(self.left - 5)}" y="{_n(self.y(t) + 4)}">{_num(t)}</text>'
             )
         parts.append("</g>")
         base = _n(self.y(max(self.lo, min(0.0, self.hi))))
-        parts.append(f'<line x1="{_n(self.left)}" y1="{base}" x2="{_n(WIDTH - self.right)}" y2="{base}" {_AXIS}/>')
+        parts.append(f'<line x1="{_n(self.left)}" y1="{base}" x2="{_n(PLOT_WIDTH - self.right)}" y2="{base}" {_AXIS}/>')
         if self.y_label:
             mid = _n(self.top + self.plot_h / 2)
             parts.append(
@@ -240,11 +243,13 @@ def _series_items(names: Iterable[str]) -> list[tuple[str, str, str]]:
 # --- charts with a value axis ------------------------------------------------
 
 
-def stacked_bars(chart_id: str, title: str, x_labels: list[str], series: list[tuple[str, list[int]]], *, y_label: str = "") -> str:
+def stacked_bars(
+    chart_id: str, title: str, x_labels: list[str], series: list[tuple[str, list[int]]], *, y_label: str = ""
+) -> str:
     """One stacked bar per x label (e.g. incidents per month by severity), with a legend."""
     n = len(x_labels)
     data = [[_count(values[i]) if i < len(values) else 0 for i in range(n)] for _, values in series]
-    totals = [sum(column) for column in zip(*data)] if data else [0] * n
+    totals = [sum(column) for column in zip(*data, strict=True)] if data else [0] * n
     peak = max(totals, default=0)
     unit = y_label or ""
     desc = f"{len(series)} series over {n} {_period_noun(x_labels)}; {_with_unit(sum(totals), unit)} in all"
@@ -253,9 +258,12 @@ def stacked_bars(chart_id: str, title: str, x_labels: list[str], series: list[tu
     plot = _Plot(x_labels, 0, peak, integer=True, y_label=y_label)
     bar = max(1.0, plot.slot * 0.7)
     names = [str(name) for name, _ in series]
+    safe_names = [_e(name) for name in names]
+    width = _n(bar)
     parts = [plot.axes(), '<g class="pm-bars">']
     for i, label in enumerate(plot.labels):
         x = _n(plot.centre(i) - bar / 2)
+        safe_label = _e(label)
         base = 0
         for s, column in enumerate(data):
             value = column[i]
@@ -264,22 +272,27 @@ def stacked_bars(chart_id: str, title: str, x_labels: list[str], series: list[tu
             # round both edges first so stacked segments meet exactly
             y_top, y_bottom = round(plot.y(base + value), 2), round(plot.y(base), 2)
             parts.append(
-                f'<rect class="pm-series-{s % 8}" x="{x}" y="{_n(y_top)}" width="{_n(bar)}" height="{_n(y_bottom - y_top)}" '
-                f'fill="{PALETTE[s % 8]}"><title>{_e(label)}, {_e(names[s])}: {value}</title></rect>'
+                f'<rect class="pm-series-{s % 8}" x="{x}" y="{_n(y_top)}" width="{width}" height="{_n(y_bottom - y_top)}" '
+                f'fill="{PALETTE[s % 8]}"><title>{safe_label}, {safe_names[s]}: {value}</title></rect>'
             )
             base += value
     parts.append("</g>")
     x_axis, y = plot.x_axis()
-    legend, legend_h = _legend(_series_items(names), plot.left, y, WIDTH - plot.right)
+    legend, legend_h = _legend(_series_items(names), plot.left, y, PLOT_WIDTH - plot.right)
     height = y + legend_h + 4
-    return _open(chart_id, title, desc + ".", WIDTH, height) + "".join(parts) + x_axis + legend + "</svg>"
+    return _open(chart_id, title, desc + ".", PLOT_WIDTH, height) + "".join(parts) + x_axis + legend + "</svg>"
 
 
 def bar_chart(chart_id: str, title: str, x_labels: list[str], values: list[int], *, y_label: str = "") -> str:
     """Simple bars with the value printed above each (a histogram or counts per quarter)."""
     counts = [_count(values[i]) if i < len(values) else 0 for i in range(len(x_labels))]
     peak = max(counts, default=0)
-    desc = f"{len(counts)} {_period_noun(x_labels) if not _period_noun(x_labels).startswith('point') else 'bars'}"
+    noun = _period_noun(x_labels)
+    desc = (
+        f"{len(counts)} {'bar' if len(counts) == 1 else 'bars'}"
+        if noun.startswith("point")
+        else f"{len(counts)} {noun}"
+    )
     desc += f"; {_with_unit(sum(counts), y_label)} in all"
     if peak:
         desc += f"; highest: {x_labels[counts.index(peak)]} with {_with_unit(peak, y_label)}"
@@ -288,7 +301,7 @@ def bar_chart(chart_id: str, title: str, x_labels: list[str], values: list[int],
     base = round(plot.y(0), 2)
     parts = [plot.axes(), '<g class="pm-bars">']
     labels = ['<g class="pm-values" text-anchor="middle" font-size="10">']
-    for i, (label, value) in enumerate(zip(plot.labels, counts)):
+    for i, (label, value) in enumerate(zip(plot.labels, counts, strict=True)):
         centre = plot.centre(i)
         y_top = round(plot.y(value), 2)
         if value:
@@ -301,7 +314,7 @@ def bar_chart(chart_id: str, title: str, x_labels: list[str], values: list[int],
     parts.append("</g>")
     labels.append("</g>")
     x_axis, y = plot.x_axis()
-    return _open(chart_id, title, desc + ".", WIDTH, y + 4) + "".join(parts) + "".join(labels) + x_axis + "</svg>"
+    return _open(chart_id, title, desc + ".", PLOT_WIDTH, y + 4) + "".join(parts) + "".join(labels) + x_axis + "</svg>"
 
 
 def line_chart(
@@ -332,6 +345,8 @@ def line_chart(
     hi = max((v for v, _, _ in known), default=0.0)
     plot = _Plot(x_labels, min(0.0, lo), max(0.0, hi), integer=False, y_label=y_label)
     suffix = f" {_e(unit)}" if unit else ""
+    safe_labels = [_e(label) for label in plot.labels]
+    xs = [_n(plot.centre(i)) for i in range(n)]
     parts = [plot.axes()]
     for s, column in enumerate(data):
         colour, cls = PALETTE[s % 8], f"pm-series-{s % 8}"
@@ -341,29 +356,33 @@ def line_chart(
                 if runs[-1]:
                     runs.append([])
             else:
-                runs[-1].append(f"{_n(plot.centre(i))},{_n(plot.y(v))}")
+                runs[-1].append(f"{xs[i]},{_n(plot.y(v))}")
         for run in runs:
             if len(run) > 1:
                 parts.append(
                     f'<polyline class="pm-line {cls}" points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
                 )
         parts.append(f'<g class="pm-points {cls}" fill="{colour}">')
+        safe_name = _e(names[s])
         for i, v in enumerate(column):
             if v is not None:
                 parts.append(
-                    f'<circle cx="{_n(plot.centre(i))}" cy="{_n(plot.y(v))}" r="3">'
-                    f"<title>{_e(names[s])}, {_e(plot.labels[i])}: {_num(round(v, 2))}{suffix}</title></circle>"
+                    f'<circle cx="{xs[i]}" cy="{_n(plot.y(v))}" r="3">'
+                    f"<title>{safe_name}, {safe_labels[i]}: {_num(round(v, 2))}{suffix}</title></circle>"
                 )
         parts.append("</g>")
     x_axis, y = plot.x_axis()
-    legend, legend_h = _legend(_series_items(names), plot.left, y, WIDTH - plot.right)
-    return _open(chart_id, title, desc + ".", WIDTH, y + legend_h + 4) + "".join(parts) + x_axis + legend + "</svg>"
+    legend, legend_h = _legend(_series_items(names), plot.left, y, PLOT_WIDTH - plot.right)
+    return (
+        _open(chart_id, title, desc + ".", PLOT_WIDTH, y + legend_h + 4) + "".join(parts) + x_axis + legend + "</svg>"
+    )
 
 
 # --- timeline ------------------------------------------------------------------
 
 # Tick steps a person reads at a glance: 1s .. 30s, 1m .. 30m, 1h .. 12h, 1d, 2d, 1w, 2w, 30d.
-_TIME_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000)
+_TIME_STEPS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800)
+_TIME_STEPS += (3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000)
 
 
 def _duration(seconds: float) -> str:
@@ -416,7 +435,11 @@ def timeline_chart(
         value = _finite(offset) or 0.0
         return left + plot_w * min(max(value, 0.0), total) / total
 
-    milestones = [(name, v) for name, v in (("detected", detection), ("mitigated", mitigation), ("resolved", resolution)) if _finite(v) is not None]
+    milestones = [
+        (name, v)
+        for name, v in (("detected", detection), ("mitigated", mitigation), ("resolved", resolution))
+        if _finite(v) is not None
+    ]
     # milestone labels: one row each unless far enough apart to share
     rows_end: list[float] = []
     placed: list[tuple[str, float, int]] = []
@@ -443,10 +466,10 @@ def timeline_chart(
     parts = [f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(WIDTH - right)}" y2="{_n(axis_y)}" {_AXIS}/>']
     parts.append('<g class="pm-axis-x" text-anchor="middle">')
     for tick in _time_ticks(total):
-        x = _n(x_of(tick))
+        tx = _n(x_of(tick))
         parts.append(
-            f'<line x1="{x}" y1="{_n(axis_y)}" x2="{x}" y2="{_n(axis_y + 4)}" stroke="currentColor"/>'
-            f'<text x="{x}" y="{_n(axis_y + 16)}">{_duration(tick)}</text>'
+            f'<line x1="{tx}" y1="{_n(axis_y)}" x2="{tx}" y2="{_n(axis_y + 4)}" stroke="currentColor"/>'
+            f'<text x="{tx}" y="{_n(axis_y + 16)}">{_duration(tick)}</text>'
         )
     parts.append("</g>")
     for name, x, row in placed:
@@ -472,7 +495,9 @@ def timeline_chart(
             f"<title>{when} ({kind}): {_e(_clip(label, 120))}</title></circle>"
         )
     parts.append("</g>")
-    legend, legend_h = _legend([(f"pm-kind-{k}", KIND_COLOURS[k], k) for k in KIND_COLOURS if k in counts], left, axis_y + 24, WIDTH - right)
+    legend, legend_h = _legend(
+        [(f"pm-kind-{k}", KIND_COLOURS[k], k) for k in KIND_COLOURS if k in counts], left, axis_y + 24, WIDTH - right
+    )
     height = axis_y + 24 + legend_h + 4
     return _open(chart_id, title, desc + ".", WIDTH, height) + "".join(parts) + legend + "</svg>"
 
@@ -506,7 +531,10 @@ def _wrap(text: str, width: int) -> list[str]:
 def fishbone(chart_id: str, title: str, effect: str, branches: list[tuple[str, list[str]]]) -> str:
     """An Ishikawa diagram: categories of contributing factors as bones leading to the effect."""
     item_size, line_h, item_gap, slant, margin = 10.0, 12.0, 3.0, 36.0, 16.0
-    shown = [(str(cat), [_clip(str(i), 60) for i in items[:6]], max(0, len(items) - 6), len(items)) for cat, items in branches]
+    shown = [
+        (str(cat), [_clip(str(i), 60) for i in items[:6]], max(0, len(items) - 6), len(items))
+        for cat, items in branches
+    ]
     above, below = shown[0::2], shown[1::2]
     cols = max(len(above), len(below), 1)
     eff_w = 150.0
@@ -550,7 +578,7 @@ def fishbone(chart_id: str, title: str, effect: str, branches: list[tuple[str, l
     for index, (cat, items, more, _) in enumerate(shown):
         side, col = (-1, index // 2) if index % 2 == 0 else (1, index // 2)
         length = up if side < 0 else down
-        join = margin + slant + col * col_w + 0.75 * col_w
+        join = margin + slant + col * col_w
         tip_x, tip_y = join - slant, spine_y + side * (length - 6)
         colour = PALETTE[index % 8]
 
@@ -558,11 +586,15 @@ def fishbone(chart_id: str, title: str, effect: str, branches: list[tuple[str, l
             return join - slant * min(distance, length - 6) / (length - 6)
 
         parts.append(f'<g class="pm-branch pm-series-{index % 8}">')
-        parts.append(f'<line x1="{_n(tip_x)}" y1="{_n(tip_y)}" x2="{_n(join)}" y2="{_n(spine_y)}" stroke="{colour}" stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{_n(tip_x)}" y1="{_n(tip_y)}" x2="{_n(join)}" y2="{_n(spine_y)}" stroke="{colour}" stroke-width="2"/>'
+        )
         label = _clip(cat, label_chars)
         hint = f"<title>{_e(cat)}</title>" if label != " ".join(cat.split()) else ""
         label_y = tip_y - 5 if side < 0 else tip_y + 14
-        parts.append(f'<text class="pm-category" x="{_n(tip_x - 4)}" y="{_n(label_y)}" font-weight="bold">{hint}{_e(label)}</text>')
+        parts.append(
+            f'<text class="pm-category" x="{_n(tip_x - 4)}" y="{_n(label_y)}" font-weight="bold">{hint}{_e(label)}</text>'
+        )
         # items read top to bottom on both sides: from the tip above, from the spine below
         distance = length - 18 if side < 0 else 14.0
         for block in blocks(items, more):
@@ -582,6 +614,9 @@ def fishbone(chart_id: str, title: str, effect: str, branches: list[tuple[str, l
 
 def css() -> str:
     """Optional stylesheet: lets a theme restyle series and kinds; the SVGs carry inline colours anyway."""
-    rules = [f".pm-svg .pm-series-{i}{{fill:{c}}}.pm-svg .pm-line.pm-series-{i}{{fill:none;stroke:{c}}}" for i, c in enumerate(PALETTE)]
+    rules = [
+        f".pm-svg .pm-series-{i}{{fill:{c}}}.pm-svg .pm-line.pm-series-{i}{{fill:none;stroke:{c}}}"
+        for i, c in enumerate(PALETTE)
+    ]
     rules += [f".pm-svg .pm-kind-{k}{{fill:{c}}}" for k, c in KIND_COLOURS.items()]
     return "".join(rules)

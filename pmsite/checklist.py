@@ -8,6 +8,7 @@ the code under ``checklist_ignore``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,15 +72,27 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"(?![\w])", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16)
+def _blaming_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation for every phrase: each string is scanned once, not once per phrase."""
+    words = sorted(phrases, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in phrase.split()) for phrase in words)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def _canonical(found: str, settings: Settings) -> str:
+    folded = " ".join(found.lower().split())
+    return next(p for p in settings.blaming_phrases if " ".join(p.lower().split()) == folded)
+
+
 def findings(doc: Document, settings: Settings) -> list[Finding]:
     """Every checklist finding for one document, whether or not it is silenced."""
     out: list[Finding] = []
-    data = doc.model_dump(mode="python", exclude={"checklist_ignore"})
-    for phrase, advice in sorted(settings.blaming_phrases.items()):
-        pattern = _phrase_pattern(phrase)
-        for loc, text in _strings(data, ()):
-            if pattern.search(text):
-                out.append(Finding("PM101", loc, f"blaming phrase {phrase!r}: {advice}"))
+    blaming = _blaming_pattern(tuple(settings.blaming_phrases))
+    for loc, text in _strings(doc.model_dump(mode="python", exclude={"checklist_ignore"}), ()):
+        for match in blaming.finditer(text):
+            phrase = _canonical(match.group(0), settings)
+            out.append(Finding("PM101", loc, f"blaming phrase {phrase!r}: {settings.blaming_phrases[phrase]}"))
     kinds = {e.kind for e in doc.timeline}
     if "detection" not in kinds:
         out.append(Finding("PM102", ("timeline",), "no event of kind 'detection': add when and how the problem was detected"))
@@ -144,10 +157,10 @@ def findings(doc: Document, settings: Settings) -> list[Finding]:
     return out
 
 
-def checks(doc: Document, settings: Settings) -> list[Check]:
+def checks(doc: Document, settings: Settings, found: list[Finding] | None = None) -> list[Check]:
     """The checklist for one document, one entry per code."""
     ignored = set(doc.checklist_ignore)
-    found = findings(doc, settings)
+    found = findings(doc, settings) if found is None else found
     out = []
     for code, title in CHECKS.items():
         mine = [f for f in found if f.code == code]
@@ -156,14 +169,14 @@ def checks(doc: Document, settings: Settings) -> list[Check]:
     return out
 
 
-def warnings_for(item: Loaded, settings: Settings) -> list[Problem]:
+def warnings_for(item: Loaded, settings: Settings, found: list[Finding] | None = None) -> list[Problem]:
     """Checklist warnings for one loaded, valid document (drafts are not checked yet)."""
     doc = item.document
     if doc is None or doc.status == "draft":
         return []
     problems = []
     ignored = set(doc.checklist_ignore)
-    for f in findings(doc, settings):
+    for f in findings(doc, settings) if found is None else found:
         if f.code in ignored:
             continue
         line, col = item.positions.of(f.loc)
@@ -172,12 +185,10 @@ def warnings_for(item: Loaded, settings: Settings) -> list[Problem]:
 
 
 def run_checklist(engine: Engine) -> list[Problem]:
+    """Warnings for every valid document of the engine's corpus."""
     assert engine.corpus is not None
     out: list[Problem] = []
     for item in engine.corpus.documents:
-        out.extend(warnings_for(item, engine.settings))
+        if item.document is not None:
+            out.extend(warnings_for(item, engine.settings, engine.findings(item.document)))
     return out
-
-
-def checklist_panel(doc: Document, item: Loaded, settings: Settings) -> list[Check]:
-    return checks(doc, settings)

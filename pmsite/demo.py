@@ -82,7 +82,7 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
     detected = start + dt.timedelta(seconds=ttd)
     resolved = detected + dt.timedelta(seconds=duration)
     mitigated = detected + dt.timedelta(seconds=int(duration * rng.uniform(0.3, 0.9)))
-    published = resolved.date() + dt.timedelta(days=rng.choice([1, 2, 3, 4, 5, 6, 7]))
+    published = resolved.date() + dt.timedelta(days=rng.choice([1, 2, 2, 3, 4, 5]))
     doc_id = f"INC-{start.year}-{index:05d}"
     categories = list(CAUSES)
     cats = [rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]]
@@ -103,6 +103,8 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
         kind = rng.choice(KINDS)
         events.append({"at": _z(at), "event": f"On-call engineer {['checked', 'rolled back', 'paged', 'scaled', 'posted an update on'][k % 5]} {svc} ({kind})",
                        "actor": rng.choice(["On-call engineer", "Incident commander", "Communications lead", "Database team"]), "kind": kind})
+        if rng.random() < 0.4:
+            events[-1]["evidence"] = f"https://chat.example.com/archives/{doc_id.lower()}/p{rng.randint(100000, 999999)}"
     events.append({"at": _z(mitigated), "event": "Impact reduced after rolling back", "actor": "On-call engineer", "kind": "mitigation"})
     events.append({"at": _z(resolved), "event": f"{svc} error rate back to baseline; incident resolved", "actor": "Incident commander", "kind": "resolution",
                    "evidence": f"https://status.example.com/incidents/{doc_id.lower()}"})

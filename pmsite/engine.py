@@ -14,8 +14,10 @@ from markupsafe import escape
 
 from . import outputs
 from .analyse import KnowledgeBase, build_knowledge_base
+from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
 from .render import MarkdownRenderer, Templates, relative_url
+from .model import Document
 from .settings import Settings
 from .site import RenderedPage, SiteBuilder
 
@@ -62,6 +64,7 @@ class Engine:
         self.corpus: Corpus | None = None
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
+        self._findings: dict[int, tuple[Document, list[Finding]]] = {}  # keeps the document alive so ids stay unique
 
     @property
     def incidents_path(self) -> Path:
@@ -79,19 +82,23 @@ class Engine:
 
     def plan(self) -> SiteBuilder:
         assert self.corpus is not None, "load() first"
-        from .checklist import checklist_panel
-
         docs = [(item.document, item.source_uri) for item in self.corpus.documents if item.document is not None]
         self.kb = build_knowledge_base(docs, self.settings)
-        loaded_by_id = {item.document.id: item for item in self.corpus.documents if item.document is not None}
         self.builder = SiteBuilder(
             self.kb,
             self.settings,
             self.templates,
             self.markdown,
-            checklist=lambda inc: checklist_panel(inc.doc, loaded_by_id[inc.id], self.settings),
+            checklist=lambda inc: checks(inc.doc, self.settings, self.findings(inc.doc)),
         )
         return self.builder
+
+    def findings(self, doc: Document) -> list[Finding]:
+        """Checklist findings, computed once per document and build (warnings and the page panel share them)."""
+        key = id(doc)
+        if key not in self._findings:
+            self._findings[key] = (doc, findings(doc, self.settings))
+        return self._findings[key][1]
 
     def generates(self, src_uri: str) -> bool:
         return self.builder is not None and src_uri in self.builder.specs

@@ -87,7 +87,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             else:
                 for problem in result.errors:
                     log.error(problem.format())
-                raise PluginError(f"{summarise(result.errors)}: fix them and build again (nothing was published)")
+                raise PluginError(f"pmsite: {summarise(result.errors)}: fix them and build again (nothing was published)")
         else:
             self._engine_cache["last_good"] = result
         for problem in run_checklist(engine) if self.config.checklist else []:

@@ -44,7 +44,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "ol": {"start"},
 }
-_PLAIN = re.compile(r"^[A-Za-z0-9 ,;()%/?\n]*$")
+# Prose that Python-Markdown would turn into one plain paragraph: no inline syntax,
+# no block starts, no URLs (autolinking extensions), no blank lines.
+_SPECIAL = re.compile(r"[\t*_`\[\]<>&\\|~^{}=#!]|https?:|www\.|--|\.\.\.|  \n|\n\s*\n|(^|\n)\s*([-+:>]|\d+[.)]|\s{3})")
+_QUOTES = re.compile("[\"']")
 _SAFE_HREF = re.compile(r"^(https?://[^\s]+|#[A-Za-z0-9_:.-]*)$", re.IGNORECASE)
 
 
@@ -80,6 +83,9 @@ class MarkdownRenderer:
 
     def __init__(self, extensions: Iterable[Any] = (), configs: dict[str, Any] | None = None) -> None:
         safe = [e for e in extensions if not (isinstance(e, str) and e.startswith(UNSAFE_EXTENSIONS))]
+        names = " ".join(e if isinstance(e, str) else type(e).__module__ for e in safe)
+        # typographic extensions rewrite quotes, so quoted prose must go through Markdown
+        self._typographic = "smarty" in names or "smartsymbols" in names
         cfg = {k: v for k, v in (configs or {}).items() if not k.startswith(UNSAFE_EXTENSIONS)}
         self._md = markdown.Markdown(extensions=safe, extension_configs=cfg)
         self.conversions = 0
@@ -87,8 +93,8 @@ class MarkdownRenderer:
     def block(self, text: str) -> Markup:
         """Block Markdown (paragraphs, lists, code) as safe HTML."""
         text = text.strip()
-        if _PLAIN.match(text) and not re.search(r"\n\s*\n|^\s*\d+[.)]\s|\n\s*\d+[.)]\s", text):
-            return Markup("<p>%s</p>") % text  # plain prose: same HTML as Markdown would give, much faster
+        if not _SPECIAL.search(text) and not (self._typographic and _QUOTES.search(text)):
+            return Markup("<p>%s</p>") % text  # plain prose: the paragraph Markdown would give, without its cost
         self.conversions += 1
         html = self._md.reset().convert(text)
         return Markup(sanitise(html))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 from typing import Any
 
 from markupsafe import Markup
@@ -42,37 +42,21 @@ class RenderedPage:
     toc: list[tuple[int, str, str]]  # (level, anchor id, title) of each h2/h3
 
 
-class _Headings(HTMLParser):
-    """Collects h2/h3 ids and texts from generated HTML to build the page's table of contents."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str, str]] = []
-        self._current: tuple[int, str] | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("h2", "h3") and self._current is None:
-            ident = dict(attrs).get("id")
-            if ident:
-                self._current = (int(tag[1]), ident)
-                self._text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._current and tag == f"h{self._current[0]}":
-            text = re.sub(r"\s+", " ", "".join(self._text)).strip()
-            self.found.append((self._current[0], self._current[1], text))
-            self._current = None
-
-    def handle_data(self, data: str) -> None:
-        if self._current:
-            self._text.append(data)
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def headings(html: str) -> list[tuple[int, str, str]]:
-    parser = _Headings()
-    parser.feed(html)
-    return parser.found
+    """(level, id, text) of every h2/h3 with an id: the templates' own section headings.
+
+    Author Markdown never yields an ``id`` (the sanitiser drops it), so only
+    headings the templates wrote enter the table of contents.
+    """
+    found = []
+    for match in _HEADING.finditer(html):
+        text = html_unescape(_TAG.sub("", match.group(3)))
+        found.append((int(match.group(1)), match.group(2), " ".join(text.split())))
+    return found
 
 
 def toc_tokens(found: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
@@ -260,7 +244,7 @@ class SiteBuilder:
             _Chart(
                 "incidents-per-month",
                 "Incidents per month by severity",
-                charts.stacked_bars("incidents-per-month", "Incidents per month by severity", h.months, series, y_label="incidents"),
+                charts.stacked_bars("incidents-per-month-chart", "Incidents per month by severity", h.months, series, y_label="incidents"),
                 ["Month", *[name for name, _ in series], "Total"],
                 [[m, *[vals[i] for _, vals in series], sum(vals[i] for _, vals in series)] for i, m in enumerate(h.months)],
             ),
@@ -268,7 +252,7 @@ class SiteBuilder:
                 "response-times",
                 "Mean response times per quarter (minutes)",
                 charts.line_chart(
-                    "response-times",
+                    "response-times-chart",
                     "Mean response times per quarter",
                     q,
                     [("MTTR", h.mttr_minutes), ("Mean time to detect", h.mttd_minutes), ("Mean time to mitigate", h.mttm_minutes)],
@@ -281,7 +265,7 @@ class SiteBuilder:
             _Chart(
                 "near-misses",
                 "Near misses per quarter",
-                charts.bar_chart("near-misses", "Near misses per quarter", q, h.near_misses, y_label="near misses"),
+                charts.bar_chart("near-misses-chart", "Near misses per quarter", q, h.near_misses, y_label="near misses"),
                 ["Quarter", "Near misses", "All incidents"],
                 [[k, h.near_misses[i], h.incidents_per_quarter[i]] for i, k in enumerate(q)],
             ),
@@ -289,7 +273,7 @@ class SiteBuilder:
                 "duration-distribution",
                 "Duration distribution",
                 charts.bar_chart(
-                    "duration-distribution", "Duration distribution", [b for b, _ in h.duration_bins], [n for _, n in h.duration_bins], y_label="incidents"
+                    "duration-distribution-chart", "Duration distribution", [b for b, _ in h.duration_bins], [n for _, n in h.duration_bins], y_label="incidents"
                 ),
                 ["Duration", "Incidents"],
                 [[b, n] for b, n in h.duration_bins],
