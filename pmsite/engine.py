@@ -107,6 +107,10 @@ class Engine:
         assert self.builder is not None, "plan() first"
         return self.builder.render(src_uri, edit_url=edit_url)
 
+    def search_html(self, src_uri: str) -> str | None:
+        assert self.builder is not None, "plan() first"
+        return self.builder.search_html(src_uri)
+
     def data_files(self) -> list[DataFile]:
         """The machine-readable outputs and the site's own CSS and script."""
         assert self.kb is not None, "plan() first"

@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -38,6 +38,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self.engine: Engine | None = None
         self.is_serve = False
         self._engine_cache: dict[str, Any] = {}
+        self._full_content: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -127,6 +128,26 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         rendered = self.engine.render(page.file.src_uri, edit_url=page.edit_url)
         page.toc = get_toc(toc_tokens([(level, ident, str(escape(title))) for level, ident, title in rendered.toc]))
         return rendered.html
+
+    # Before the search plugin (priority 0): it indexes a lean copy of each incident page...
+    @event_priority(50)
+    def _swap_in_search_copy(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if self.engine is not None and self.engine.generates(page.file.src_uri):
+            lean = self.engine.search_html(page.file.src_uri)
+            if lean is not None:
+                self._full_content[page.file.src_uri] = page.content or ""
+                page.content = lean
+        return context
+
+    # ...and after it, the page gets its full content back before the theme renders it.
+    @event_priority(-50)
+    def _restore_full_content(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_swap_in_search_copy, _restore_full_content)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.engine is None:

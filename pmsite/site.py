@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import charts, figures
 from .analyse import Incident, KnowledgeBase, slugify
@@ -130,6 +130,32 @@ class SiteBuilder:
         method = getattr(self, f"_render_{spec.kind}")
         html: str = method(spec, edit_url=edit_url)
         return RenderedPage(html, headings(html))
+
+    def search_html(self, src_uri: str) -> str | None:
+        """A lean copy of an incident page for the search index: its words, without tables and charts.
+
+        The sections keep the page's anchors, so a hit on a root cause links to that section.
+        """
+        spec = self.specs[src_uri]
+        if spec.kind != "incident":
+            return None
+        doc = self.kb.by_id[spec.key].doc
+        out = [f"<h1>{escape(doc.title)}</h1><p>{escape(doc.id)} {escape(' '.join(doc.services + doc.tags))}</p>"]
+
+        def section(anchor: str, title: str, texts: list[str]) -> None:
+            body = "".join(f"<p>{escape(_plain(t, 2000))}</p>" for t in texts if t)
+            if body:
+                out.append(f'<h2 id="{anchor}">{title}</h2>{body}')
+
+        section("summary", "Summary", [doc.summary])
+        section("impact", "Impact", [doc.impact.description, *doc.impact.slo_violations, *doc.impact.business_metrics])
+        section("timeline", "Timeline", [e.event for e in doc.timeline])
+        section("root-causes", "Root causes", [t for rc in doc.root_causes for t in (rc.category, rc.description, *rc.five_whys)])
+        section("contributing-factors", "Contributing factors", [f.description for f in doc.contributing_factors])
+        section("went-well", "What went well", list(doc.went_well))
+        section("went-poorly", "What went poorly", list(doc.went_poorly))
+        section("action-items", "Action items", [a.description for a in doc.action_items])
+        return "".join(out)
 
     # --- shared template context -------------------------------------------
 
