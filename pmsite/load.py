@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .model import Document, Loc, document_rules
 from .problems import Problem, field_path
@@ -25,10 +26,57 @@ from .settings import Settings
 
 try:  # libyaml is about 14 times faster; fall back to pure Python when it is absent
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
 
 LIBYAML = _Loader.__name__.startswith("C")
+_STR = "tag:yaml.org,2002:str"
+_TAG_CACHE: dict[str, str] = {}
+
+
+class _Composer(_Parser, Resolver):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer, with implicit tags resolved once per distinct value.
+
+    PyYAML resolves every plain scalar with Python regular expressions, even
+    under the C loader; post-mortems repeat the same values (kinds, statuses,
+    dates) so a cache removes most of that cost.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Resolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _TAG_CACHE.get(value)
+            if tag is None:
+                tag = Resolver.resolve(self, kind, value, implicit)
+                if len(_TAG_CACHE) < 50_000:
+                    _TAG_CACHE[value] = tag
+            return tag
+        return Resolver.resolve(self, kind, value, implicit)
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Composer(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -76,41 +124,52 @@ class _Builder:
     def __init__(self, max_depth: int) -> None:
         self.max_depth = max_depth
         self.positions = Positions()
+        self.values = self.positions.values
+        self.keys = self.positions.keys
         self.seen: set[int] = set()
 
     def build(self, node: Node, loc: Loc, depth: int) -> Any:
-        line, col = _mark(node)
+        mark = node.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        tag = node.tag
+        if node.__class__ is ScalarNode:  # the common case first: most nodes are plain strings
+            if id(node) in self.seen:
+                raise YamlProblem(*pos, "expected plain values, got an alias (anchors and aliases are not allowed)", loc)
+            self.seen.add(id(node))
+            self.values[loc] = pos
+            if tag == _STR:
+                return node.value
+            if tag not in _STANDARD_TAGS:
+                raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {tag!r}", loc)
+            try:
+                return _constructor.construct_object(node)
+            except (ValueError, yaml.YAMLError, OverflowError):
+                return node.value  # e.g. an impossible date: the model reports it with the author's text
         if depth > self.max_depth:
-            raise YamlProblem(line, col, f"expected at most {self.max_depth} levels of nesting, got deeper", loc)
+            raise YamlProblem(*pos, f"expected at most {self.max_depth} levels of nesting, got deeper", loc)
         if id(node) in self.seen:
-            raise YamlProblem(line, col, "expected plain values, got an alias (anchors and aliases are not allowed)", loc)
+            raise YamlProblem(*pos, "expected plain values, got an alias (anchors and aliases are not allowed)", loc)
         self.seen.add(id(node))
-        if node.tag not in _STANDARD_TAGS:
-            raise YamlProblem(line, col, f"expected a plain YAML value, got the tag {node.tag!r}", loc)
-        self.positions.values[loc] = (line, col)
+        if tag not in _STANDARD_TAGS:
+            raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {tag!r}", loc)
+        self.values[loc] = pos
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
+            keys = self.keys
             for key_node, value_node in node.value:
-                kline, kcol = _mark(key_node)
-                if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                kmark = key_node.start_mark
+                kpos = (kmark.line + 1, kmark.column + 1)
+                if key_node.__class__ is not ScalarNode or key_node.tag != _STR:
                     shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
-                    raise YamlProblem(kline, kcol, f"expected a text key, got {shown!r}", loc)
+                    raise YamlProblem(*kpos, f"expected a text key, got {shown!r}", loc)
                 key = key_node.value
+                kloc = loc + (key,)
                 if key in out:
-                    first = self.positions.keys[loc + (key,)]
-                    raise YamlProblem(
-                        kline, kcol, f"duplicate key {key!r} (first defined at line {first[0]})", loc + (key,)
-                    )
-                self.positions.keys[loc + (key,)] = (kline, kcol)
-                out[key] = self.build(value_node, loc + (key,), depth + 1)
+                    raise YamlProblem(*kpos, f"duplicate key {key!r} (first defined at line {keys[kloc][0]})", kloc)
+                keys[kloc] = kpos
+                out[key] = self.build(value_node, kloc, depth + 1)
             return out
-        if isinstance(node, SequenceNode):
-            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        try:
-            return _constructor.construct_object(node)
-        except (ValueError, yaml.YAMLError, OverflowError):
-            return node.value  # e.g. an impossible date: the model reports it with the author's text
+        return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
 
 
 def _max_flow_depth(text: str) -> int:
@@ -148,7 +207,7 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
     if (text.count("[") + text.count("{")) > 200 and _max_flow_depth(text) > max_depth:
         raise YamlProblem(1, 1, f"expected at most {max_depth} levels of nesting, got deeper")
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

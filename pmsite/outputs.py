@@ -50,7 +50,8 @@ def incident_record(inc: Incident, kb: KnowledgeBase, site_url: str) -> dict[str
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    # compact separators keep the C encoder (indent would fall back to the pure-Python one)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def incidents_json(kb: KnowledgeBase, site_url: str = "") -> str:
