@@ -158,6 +158,7 @@ def _evidence(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_string)]
 Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty)]
+PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty)]  # plain text, shown as written
 OneLine = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_one_line)]
 Timestamp = Annotated[dt.datetime, BeforeValidator(_timestamp)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
@@ -262,7 +263,7 @@ class RootCause(_Strict):
 
     description: Markdown = Field(description="The cause (Markdown).")
     category: Text = Field(description="A root-cause category defined in the configuration.")
-    five_whys: StrList(Markdown) = Field(default_factory=list, description="The whys, asked in order.")
+    five_whys: StrList(PlainText) = Field(default_factory=list, description="The whys, asked in order (plain text).")
 
     @field_validator("category")
     @classmethod
@@ -294,7 +295,7 @@ class ActionItem(_Strict):
     due: Date = Field(description="Due date (YYYY-MM-DD).")
     status: Text = Field(description="An action status defined in the configuration.")
     completed_on: Date | None = Field(None, description="Required when status is done or wont-do.")
-    success_criteria: Markdown | None = Field(None, description="How we know it worked.")
+    success_criteria: PlainText | None = Field(None, description="How we know it worked (plain text).")
     prevents_recurrence: Flag = Field(False, description="The item prevents this cause from recurring.")
     improves_detection: Flag = Field(False, description="The item makes detection faster.")
     improves_response: Flag = Field(False, description="The item makes the response faster.")

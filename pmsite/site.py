@@ -343,7 +343,7 @@ class _Chart:
 def _plain(markdown_text: str, limit: int = 160) -> str:
     """Author Markdown as one line of plain text, for chart labels (escaped by the chart)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
-    text = re.sub(r"[*_`#>]+", "", text)
+    text = re.sub(r"(\*\*|__|`|^#+\s*|^>\s*)", "", text, flags=re.MULTILINE)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -36,33 +36,48 @@ def expected_texts(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
         elif isinstance(value, bool):
             label = FLAG_LABELS.get(key)
             if label and key != "near_miss":
-                yield path, f"{label}: {'yes' if value else 'no'}"
+                yield path, normalise(f"{label}: {'yes' if value else 'no'}")
             elif key == "near_miss" and value:
-                yield path, "Near miss"
+                yield path, "Nearmiss"
         elif isinstance(value, (dt.datetime,)):
-            yield path, format_timestamp(value)
+            yield path, normalise(format_timestamp(value))
         elif isinstance(value, dt.date):
             yield path, value.isoformat()
         elif isinstance(value, (int, float)):
             yield path, format_number(value)
         elif isinstance(value, str):
             if key in ("at", "started_at", "detected_at", "mitigated_at", "resolved_at"):
-                yield path, _timestamp(value)
+                yield path, normalise(_timestamp(value))
+            elif MARKDOWN.match(path):
+                yield path, normalise(plain(value))
             else:
-                yield path, plain(value)
+                yield path, normalise(value)
 
     yield from walk(doc, "", "")
 
 
+# Fields the format defines as Markdown; every other string is shown exactly as written.
+MARKDOWN = re.compile(
+    r"^(summary|impact\.description|timeline\[\d+\]\.event|root_causes\[\d+\]\.description|"
+    r"contributing_factors\[\d+\]\.description|went_well\[\d+\]|went_poorly\[\d+\]|action_items\[\d+\]\.description)$"
+)
+
+
 def plain(markdown: str) -> str:
-    """The visible text of simple Markdown (links, emphasis, code), whitespace folded."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
-    return " ".join(text.split())
+    """The visible text of simple Markdown: code spans verbatim, link texts, no emphasis markers."""
+    out = []
+    for i, part in enumerate(markdown.split("`")):
+        if i % 2:
+            out.append(part)  # inside a code span
+        else:
+            part = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", part)
+            out.append(re.sub(r"(\*\*|__|\*)", "", part))
+    return " ".join("".join(out).split())
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
+    """Whitespace removed: the page's text splits inline markup into separate strings."""
+    return "".join(text.replace("\u00a0", " ").split())
 
 
 def load_yaml(path: Any) -> dict[str, Any]:
