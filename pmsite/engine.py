@@ -139,4 +139,7 @@ class Engine:
         """Announce the Atom feed in every page's head."""
         href = escape(relative_url(page_url or "./", FEED_PATH))
         tag = f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{href}">'
-        return html.replace("</head>", tag + "</head>", 1)
+        html = html.replace("</head>", tag + "</head>", 1)
+        # Material's search dialog has no accessible name (axe: aria-dialog-name)
+        return html.replace('<div class="md-search" data-md-component="search" role="dialog">',
+                            '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">', 1)

@@ -154,6 +154,12 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return output
         return self.engine.decorate_head(output, page.url)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        """Theme-only pages (404.html) get the same head and accessibility fixes as the rest."""
+        if self.engine is None or not template_name.endswith(".html"):
+            return output_content
+        return self.engine.decorate_head(output_content, "")
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.engine is not None:
             server.watch(str(self.engine.incidents_path))

@@ -7,6 +7,7 @@ Screenshots land in tests/artifacts/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,12 +105,12 @@ def test_catalog_filters_and_sorting(page, base_url) -> None:  # type: ignore[no
     visible = page.eval_on_selector_all("table.pm-catalog tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.severity)")
     assert visible and set(visible) == {wanted} and len(visible) == severities.count(wanted)
     assert page.locator(".pm-filter-count").inner_text() == f"{len(visible)} of {total} incidents"
-    page.click("button[type=reset]")
+    page.click("form[data-pm-filters] button[type=reset]")
     page.wait_for_function(f"document.querySelectorAll('table.pm-catalog tbody tr:not([hidden])').length === {total}")
     page.select_option("select[name=near_miss]", "yes")
     near = page.eval_on_selector_all("table.pm-catalog tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.nearMiss)")
     assert set(near) <= {"yes"}
-    page.click("button[type=reset]")
+    page.click("form[data-pm-filters] button[type=reset]")
     page.click("th:nth-child(1) button")  # sort by id, ascending
     ids = page.eval_on_selector_all("table.pm-catalog tbody tr td:first-child", "cs => cs.map(c => c.textContent.trim())")
     assert ids == sorted(ids, key=str.lower)
@@ -123,10 +124,10 @@ def test_catalog_filters_and_sorting(page, base_url) -> None:  # type: ignore[no
 def test_search_finds_an_incident_by_a_root_cause_phrase(page, base_url, sample_build) -> None:  # type: ignore[no-untyped-def]
     incidents = json.loads((sample_build.site / "incidents.json").read_text())["incidents"]
     target = incidents[-1]
-    words = " ".join(target["root_causes"][0]["description"].split()[:6])
+    words = " ".join(re.findall(r"[A-Za-z]{5,}", target["root_causes"][0]["description"])[:3])
     page.goto(base_url, wait_until="networkidle")
-    page.click("label.md-search__icon, .md-search__input", timeout=5000) if page.locator(".md-search__input").is_hidden() else None
-    page.fill(".md-search__input", words)
+    page.locator(".md-search__input").click()
+    page.keyboard.type(words, delay=20)  # Material listens to key events, not to programmatic fills
     page.wait_for_selector(".md-search-result__item", timeout=10000)
     links = page.eval_on_selector_all(".md-search-result__item a", "as => as.map(a => a.getAttribute('href'))")
     assert any(target["url"] in (href or "") for href in links), (words, links)
