@@ -8,7 +8,9 @@ HTML, so Python-Markdown never sees the bulk of the content.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,10 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return config
         raw = {k: v for k, v in self.config.items()}
         settings = Settings.from_mapping(raw)
+        if settings.reference_date is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            # MkDocs dates the sitemap from this: a fixed reference date makes the whole site reproducible
+            midnight = dt.datetime.combine(settings.reference_date, dt.time(), tzinfo=dt.timezone.utc)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
         self.engine = Engine(
             settings,
