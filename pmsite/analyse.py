@@ -200,10 +200,10 @@ class KnowledgeBase:
         pair_index: dict[tuple[str, str], list[Incident]] = defaultdict(list)
         for inc in self.incidents:
             for cat in inc.categories:
-                for other in sorted(set(inc.doc.services)):
-                    pair_index[(cat, "s:" + other)].append(inc)
-                for other in sorted(set(inc.doc.tags)):
-                    pair_index[(cat, "t:" + other)].append(inc)
+                for svc in sorted(set(inc.doc.services)):
+                    pair_index[(cat, "s:" + svc)].append(inc)
+                for tag in sorted(set(inc.doc.tags)):
+                    pair_index[(cat, "t:" + tag)].append(inc)
         width = max(limit * 2, 10)
         for inc in self.incidents:
             explicit: list[Incident] = []
@@ -223,8 +223,8 @@ class KnowledgeBase:
             buckets.extend(self.by_service[s] for s in sorted(svcs))
             buckets.extend(self.by_tag[t] for t in sorted(tags))
             for bucket in buckets:
-                for other in self._nearest(bucket, inc, width):
-                    candidates.setdefault(other.id, other)
+                for near in self._nearest(bucket, inc, width):
+                    candidates.setdefault(near.id, near)
             scored = []
             explicit_ids = {e.id for e in explicit}
             for other in candidates.values():

@@ -240,7 +240,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
               file=sys.stderr)
     kb = build_knowledge_base([(i.document, i.source_uri) for i in corpus.documents if i.document], settings)
     order = {p: n for n, p in enumerate(settings.priorities)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for inc in kb.incidents:
         for a in inc.actions:
             if not args.all and a.item.status in CLOSED_STATUSES:

@@ -16,7 +16,7 @@ class _DateOrString(c.BaseConfigOption[Any]):
 
     def run_validation(self, value: object) -> dt.date | None:
         if value is None or isinstance(value, dt.date):
-            return value  # type: ignore[return-value]
+            return value
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value)

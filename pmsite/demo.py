@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -91,7 +92,7 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
         if other not in cats:
             cats.append(other)
     part = rng.choice(PARTS)
-    events = [
+    events: list[dict[str, Any]] = [
         {"at": _z(start), "event": f"A change to `{svc}` started rolling out", "actor": "Deployment pipeline", "kind": "trigger",
          "evidence": f"https://deploys.example.com/{svc}/runs/{rng.randint(1000, 99999)}"},
         {"at": _z(detected), "event": f"Error-rate alert fired for **{svc}**", "actor": "Monitoring", "kind": "detection",
@@ -154,7 +155,7 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
     elif roll < 0.04:
         status = "in-review"
     pct = rng.choice([None, 1, 5, 12.5, 30, 100])
-    doc = {
+    doc: dict[str, Any] = {
         "id": doc_id,
         "title": f"{svc} {rng.choice(['errors', 'latency', 'outage', 'degradation', 'data delay'])} after {rng.choice(['a deploy', 'a config change', 'a traffic spike', 'a dependency failure', 'maintenance'])}",
         "status": status,
@@ -200,7 +201,7 @@ def generate(count: int, seed: int, folder: Path, settings: Settings | None = No
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     span_days = max(365, count // 2)  # about two incidents a day at scale
-    first = dt.datetime(2026, 6, 30, tzinfo=dt.timezone.utc) - dt.timedelta(days=span_days)
+    first = dt.datetime(2026, 6, 30, tzinfo=dt.UTC) - dt.timedelta(days=span_days)
     starts = sorted(first + dt.timedelta(seconds=rng.randint(0, span_days * 86400)) for _ in range(count))
     ids: list[str] = []
     written = []

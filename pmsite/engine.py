@@ -16,11 +16,10 @@ from . import outputs
 from .analyse import KnowledgeBase, build_knowledge_base
 from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
-from .render import MarkdownRenderer, Templates, relative_url
 from .model import Document
+from .render import MarkdownRenderer, Templates, relative_url
 from .settings import Settings
 from .site import RenderedPage, SiteBuilder
-
 
 FEED_PATH = "feed.xml"
 ASSET_DIR = Path(__file__).parent / "assets"

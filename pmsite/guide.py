@@ -6,8 +6,8 @@ Generating them means the guide cannot drift from what the build enforces.
 from __future__ import annotations
 
 from .checklist import CHECKS
-from .settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
 from .model import field_reference
+from .settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
 
 
 def allowed_values(settings: Settings) -> dict[str, str]:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
 from .model import Document, Loc, document_rules
@@ -46,7 +46,7 @@ _STR = "tag:yaml.org,2002:str"
 _TAG_CACHE: dict[str, str] = {}
 
 
-class _Composer(_Parser, Resolver):  # type: ignore[misc, valid-type]
+class _Composer(_Parser, Resolver):
     """libyaml's parser and composer, with implicit tags resolved once per distinct value.
 
     PyYAML resolves every plain scalar with Python regular expressions, even
@@ -186,7 +186,7 @@ def _max_flow_depth(text: str) -> int:
 
 def _first_alias(text: str) -> tuple[int, int] | None:
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return event.start_mark.line + 1, event.start_mark.column + 1
     return None
 

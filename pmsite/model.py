@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -169,8 +169,8 @@ Flag = Annotated[bool, BeforeValidator(_bool)]
 EvidenceItem = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_evidence_item)]
 
 
-def StrList(item: Any) -> Any:  # noqa: N802 - reads like a type
-    return Annotated[list[item], BeforeValidator(_list)]
+T = TypeVar("T")
+ListOf = Annotated[list[T], BeforeValidator(_list)]  # a list, with "expected a list" for anything else
 
 
 def _settings(info: ValidationInfo) -> Settings | None:
@@ -213,8 +213,8 @@ class Impact(_Strict):
     users_affected_pct: float | None = Field(None, description="Share of users affected, 0-100.")
     users_affected: int | None = Field(None, description="Number of users affected.")
     description: Markdown = Field(description="What users experienced (Markdown).")
-    slo_violations: StrList(OneLine) = Field(default_factory=list, description="SLOs that were violated.")
-    business_metrics: StrList(OneLine) = Field(default_factory=list, description="Business effects, e.g. orders lost.")
+    slo_violations: ListOf[OneLine] = Field(default_factory=list, description="SLOs that were violated.")
+    business_metrics: ListOf[OneLine] = Field(default_factory=list, description="Business effects, e.g. orders lost.")
 
     @field_validator("users_affected_pct", mode="before")
     @classmethod
@@ -263,7 +263,7 @@ class RootCause(_Strict):
 
     description: Markdown = Field(description="The cause (Markdown).")
     category: Text = Field(description="A root-cause category defined in the configuration.")
-    five_whys: StrList(PlainText) = Field(default_factory=list, description="The whys, asked in order (plain text).")
+    five_whys: ListOf[PlainText] = Field(default_factory=list, description="The whys, asked in order (plain text).")
 
     @field_validator("category")
     @classmethod
@@ -339,22 +339,22 @@ class Document(_Strict):
     mitigated_at: Timestamp | None = Field(None, description="When impact was first reduced.")
     resolved_at: Timestamp | None = Field(None, description="When it was resolved; required unless draft.")
     detection: Text = Field(description="A detection method defined in the configuration.")
-    services: StrList(OneLine) = Field(description="Affected services, at least one.")
-    teams: StrList(OneLine) = Field(default_factory=list, description="Teams involved.")
-    tags: StrList(OneLine) = Field(default_factory=list, description="Free-form tags.")
-    authors: StrList(OneLine) = Field(description="Who owns the document (roles or teams).")
+    services: ListOf[OneLine] = Field(description="Affected services, at least one.")
+    teams: ListOf[OneLine] = Field(default_factory=list, description="Teams involved.")
+    tags: ListOf[OneLine] = Field(default_factory=list, description="Free-form tags.")
+    authors: ListOf[OneLine] = Field(description="Who owns the document (roles or teams).")
     review_meeting_on: Date | None = Field(None, description="Date of the review meeting.")
     published_on: Date | None = Field(None, description="Publication date; required when published.")
     impact: Impact = Field(description="Who and what was affected.")
-    timeline: StrList(TimelineEvent) = Field(description="Events, at least one, in any order.")
-    root_causes: StrList(RootCause) = Field(description="Root causes; may be empty only in a draft.")
-    contributing_factors: StrList(ContributingFactor) = Field(default_factory=list, description="Contributing factors.")
-    went_well: StrList(Markdown) = Field(default_factory=list, description="What went well (Markdown).")
-    went_poorly: StrList(Markdown) = Field(default_factory=list, description="What went poorly (Markdown).")
-    action_items: StrList(ActionItem) = Field(description="Follow-ups; may be empty only in a draft.")
-    related: StrList(Identifier) = Field(default_factory=list, description="Ids of related incidents.")
-    links: StrList(Link) = Field(default_factory=list, description="Further links.")
-    checklist_ignore: StrList(OneLine) = Field(
+    timeline: ListOf[TimelineEvent] = Field(description="Events, at least one, in any order.")
+    root_causes: ListOf[RootCause] = Field(description="Root causes; may be empty only in a draft.")
+    contributing_factors: ListOf[ContributingFactor] = Field(default_factory=list, description="Contributing factors.")
+    went_well: ListOf[Markdown] = Field(default_factory=list, description="What went well (Markdown).")
+    went_poorly: ListOf[Markdown] = Field(default_factory=list, description="What went poorly (Markdown).")
+    action_items: ListOf[ActionItem] = Field(description="Follow-ups; may be empty only in a draft.")
+    related: ListOf[Identifier] = Field(default_factory=list, description="Ids of related incidents.")
+    links: ListOf[Link] = Field(default_factory=list, description="Further links.")
+    checklist_ignore: ListOf[OneLine] = Field(
         default_factory=list, description="pmsite addition: quality-check codes (PM1xx) not to apply to this document."
     )
 

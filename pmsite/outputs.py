@@ -180,7 +180,7 @@ def atom_feed(kb: KnowledgeBase, markdown: MarkdownRenderer, site_url: str = "",
     )
     base = site_url.rstrip("/") + "/" if site_url else ""
     feed_id = base + "feed.xml" if base else "urn:pmsite:feed"
-    updated = max((i.doc.published_on for i in entries), default=kb.today)
+    updated = max((i.doc.published_on for i in entries if i.doc.published_on is not None), default=kb.today)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',

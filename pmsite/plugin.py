@@ -52,7 +52,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         settings = Settings.from_mapping(raw)
         if settings.reference_date is not None and "SOURCE_DATE_EPOCH" not in os.environ:
             # MkDocs dates the sitemap from this: a fixed reference date makes the whole site reproducible
-            midnight = dt.datetime.combine(settings.reference_date, dt.time(), tzinfo=dt.timezone.utc)
+            midnight = dt.datetime.combine(settings.reference_date, dt.time(), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
         self.engine = Engine(
@@ -132,7 +132,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if self.engine is None or not self.engine.generates(page.file.src_uri):
             return html
         rendered = self.engine.render(page.file.src_uri, edit_url=page.edit_url)
-        page.toc = get_toc(toc_tokens([(level, ident, str(escape(title))) for level, ident, title in rendered.toc]))
+        tokens = toc_tokens([(level, ident, str(escape(title))) for level, ident, title in rendered.toc])
+        page.toc = get_toc(tokens)  # type: ignore[arg-type]  # plain dicts of Python-Markdown's token shape
         return rendered.html
 
     # Before the search plugin (priority 0): it indexes a lean copy of each incident page...

@@ -113,7 +113,7 @@ class Settings:
         """The build's reference date: fixed by configuration, else today (UTC)."""
         if self.reference_date is not None:
             return self.reference_date
-        return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.now(dt.UTC).date()
 
     def severity_label(self, level: int | str) -> str:
         return self.severities.get(level, str(level))

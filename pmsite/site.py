@@ -209,7 +209,9 @@ class SiteBuilder:
         start = doc.started_at
         end_candidates = [e.at for e in doc.timeline] + [doc.detected_at] + ([doc.resolved_at] if doc.resolved_at else [])
         total = max((t - start).total_seconds() for t in end_candidates) or 1.0
-        events = [((e.at - start).total_seconds(), e.kind or "", _plain(e.event)) for e in sorted(doc.timeline, key=lambda e: e.at)]
+        events: list[tuple[float, str, str]] = [
+            ((e.at - start).total_seconds(), e.kind or "", _plain(e.event)) for e in sorted(doc.timeline, key=lambda e: e.at)
+        ]
         return charts.timeline_chart(
             f"timeline-{inc.slug}",
             f"Timeline of {inc.id}",

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, dump, valid_doc
 from pmsite.load import discover, load_corpus
 from pmsite.settings import Settings
+
+from conftest import ROOT, dump, valid_doc
 
 PMSITE = str(Path(sys.executable).parent / "pmsite")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build, dump, mkdocs_build, valid_doc, write_site
+from conftest import Build, mkdocs_build, valid_doc, write_site
 from values import expected_texts, normalise
 
 MAXIMAL = valid_doc(

@@ -12,13 +12,14 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import dump, valid_doc
 from pmsite.analyse import build_knowledge_base
 from pmsite.checklist import checks
 from pmsite.load import YamlProblem, load_file, parse_yaml
 from pmsite.render import MarkdownRenderer, Templates
 from pmsite.settings import Settings
 from pmsite.site import SiteBuilder
+
+from conftest import dump, valid_doc
 from values import expected_texts, normalise
 
 SETTINGS = Settings(reference_date=dt.date(2024, 7, 1))
@@ -60,7 +61,7 @@ def render_incident(doc: dict[str, Any], tmp: Path) -> str:
 def test_generated_valid_documents_render_every_value(tmp_path_factory, title, summary, actor, evidence, why, owner, criteria, service, tag, slo, pct, users, offset) -> None:  # type: ignore[no-untyped-def]
     doc = valid_doc(title=title, summary=summary, services=[service], tags=[tag], checklist_ignore=["PM112"])
     doc["impact"].update(users_affected_pct=pct, users_affected=users, slo_violations=[slo])
-    start = dt.datetime(2024, 3, 15, 14, 37, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2024, 3, 15, 14, 37, tzinfo=dt.UTC)
     doc["timeline"][1].update(actor=actor, evidence=[evidence], at=(start + dt.timedelta(seconds=offset % 60)).strftime("%Y-%m-%dT%H:%M:%SZ"))
     doc["root_causes"][0]["five_whys"][0] = why
     doc["action_items"][0].update(owner=owner, success_criteria=criteria)

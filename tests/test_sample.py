@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, Build, mkdocs_build, write_site
 from pmsite.model import field_reference
+
+from conftest import ROOT, Build, mkdocs_build, write_site
 from values import expected_texts, load_yaml, normalise
 
 SAMPLES = sorted((ROOT / "content" / "incidents").rglob("*.yaml"))
