@@ -17,6 +17,7 @@ page size, search payload and the pmsite/plain ratio, then times
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -172,7 +173,7 @@ def prepare(count: int) -> tuple[Path, Path, Path]:
     return corpus, pm, plain
 
 
-def bench(count: int, runs: int) -> dict[str, object]:
+def bench(count: int, runs: int, with_extras: bool = True) -> dict[str, object]:
     corpus, pm, plain = prepare(count)
     results: dict[str, list[Run]] = {"pmsite": [], "plain": []}
     for _ in range(runs):
@@ -203,7 +204,83 @@ def bench(count: int, runs: int) -> dict[str, object]:
     row["bare_parse_s"] = round(statistics.median(r.wall for r in bare), 2)
     row["validate_s"] = round(statistics.median(r.wall for r in validate), 2)
     row["validate_ratio"] = round(row["validate_s"] / row["bare_parse_s"], 2)  # type: ignore[operator]
+    if with_extras:
+        row["search"] = search_in_browser(pm)
+        if count <= 2000:
+            row["serve_edit_s"] = serve_edit_seconds(pm, corpus)
     return row
+
+
+def serve_edit_seconds(site: Path, corpus: Path) -> float:
+    """Time from saving one file to the rebuilt site, with ``mkdocs serve`` already running."""
+    import socket
+    import threading
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=site,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()  # type: ignore[union-attr]
+
+    def wait_for(text: str, after: int) -> None:
+        deadline = time.monotonic() + 900
+        while not any(text in line for line in lines[after:]):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"mkdocs serve: {text!r} never came:\n" + "".join(lines[-20:]))
+            time.sleep(0.02)
+
+    try:
+        wait_for("Serving on", 0)
+        target = sorted(corpus.rglob("*.yaml"))[len(list(corpus.rglob("*.yaml"))) // 2]
+        original = target.read_text()
+        mark = len(lines)
+        started = time.perf_counter()
+        target.write_text(original.replace("title: ", "title: Edited ", 1))
+        wait_for("Reloading browsers", mark)
+        elapsed = time.perf_counter() - started
+        target.write_text(original)
+        return round(elapsed, 2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def search_in_browser(site: Path) -> dict[str, float]:
+    """Bytes the browser downloads before the first search result, and the time from typing to it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS, serve
+
+    with serve(site / "site") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        received = {"bytes": 0}
+
+        def on_response(response) -> None:  # type: ignore[no-untyped-def]
+            with contextlib.suppress(Exception):  # redirects and aborted requests have no body
+                received["bytes"] += len(response.body())
+
+        page.on("response", on_response)
+        started = time.perf_counter()
+        page.goto(base, wait_until="load")
+        page.locator(".md-search__input").click()
+        typed = time.perf_counter()
+        page.keyboard.type("staging", delay=0)
+        page.wait_for_selector(".md-search-result__item", timeout=120_000)
+        first = time.perf_counter()
+        # warm: the index is built; time one more query from the first key to the first result
+        page.locator(".md-search__input").fill("")
+        page.keyboard.type("runbook", delay=0)
+        warm_start = time.perf_counter()
+        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('matching')", timeout=60_000)
+        warm = time.perf_counter() - warm_start
+        browser.close()
+    return {"downloaded_mb": round(received["bytes"] / 1e6, 2), "cold_first_result_s": round(first - typed, 2),
+            "page_load_to_first_result_s": round(first - started, 2), "warm_first_result_s": round(warm, 2)}
 
 
 def table(rows: list[dict]) -> str:
@@ -218,6 +295,14 @@ def table(rows: list[dict]) -> str:
     out += ["", "| N | bare libyaml parse s | pmsite validate s | ratio |", "|---|---|---|---|"]
     for row in rows:
         out.append(f"| {row['count']:,} | {row['bare_parse_s']} | {row['validate_s']} | {row['validate_ratio']} |")
+    extras = [row for row in rows if "search" in row]
+    if extras:
+        out += ["", "| N | search download MB | typing to first result s (cold) | page load to first result s | warm query s | serve: save to rebuilt s |",
+                "|---|---|---|---|---|---|"]
+        for row in extras:
+            s = row["search"]
+            out.append(f"| {row['count']:,} | {s['downloaded_mb']} | {s['cold_first_result_s']} | {s['page_load_to_first_result_s']} | "
+                       f"{s['warm_first_result_s']} | {row.get('serve_edit_s', '—')} |")
     return "\n".join(out)
 
 
@@ -227,9 +312,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="a quick check that everything runs (CI)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--no-extras", action="store_true", help="skip the browser search and mkdocs serve measurements")
     args = parser.parse_args()
     counts, runs = ([60], 1) if args.smoke else (args.counts, args.runs)
-    rows = [bench(n, runs) for n in counts]
+    rows = [bench(n, runs, with_extras=not args.no_extras) for n in counts]
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
