@@ -5,7 +5,7 @@ Generating them means the guide cannot drift from what the build enforces.
 
 from __future__ import annotations
 
-from .checklist import CHECKS
+from .checklist import CHECKS, HOW_TO_PASS
 from .model import field_reference
 from .settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
 
@@ -43,7 +43,11 @@ def field_table(settings: Settings) -> str:
 
 
 def checklist_table(settings: Settings) -> str:
-    lines = ["| Code | Check |", "|---|---|"]
+    lines = ["| Code | Check | How to pass |", "|---|---|---|"]
     for code, title in CHECKS.items():
-        lines.append(f"| `{code}` | {_cell(title)} |")
+        how = HOW_TO_PASS[code]
+        if code == "PM111":  # the windows are this site's, not the defaults
+            windows = ", ".join(f"{p} {d} days" for p, d in settings.priority_windows.items())
+            how = f"Due dates within the priority's target window from resolution: {windows}."
+        lines.append(f"| `{code}` | {_cell(title)} | {_cell(how)} |")
     return "\n".join(lines) + "\n"
