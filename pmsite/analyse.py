@@ -191,11 +191,14 @@ class KnowledgeBase:
         """The ``n`` incidents of a bucket closest in time to ``inc`` on each side (bucket is newest first)."""
         if len(bucket) <= 2 * n + 1:
             return bucket
-        keys = [-b.doc.started_at.timestamp() for b in bucket]
+        keys = self._bucket_keys.get(id(bucket))
+        if keys is None:  # once per bucket, not once per incident: this keeps the whole pass linear
+            keys = self._bucket_keys[id(bucket)] = [-b.doc.started_at.timestamp() for b in bucket]
         pos = bisect.bisect_left(keys, -inc.doc.started_at.timestamp())
         return bucket[max(0, pos - n) : pos + n + 1]
 
     def _compute_related(self) -> None:
+        self._bucket_keys: dict[int, list[float]] = {}
         limit = self.settings.related_limit
         pair_index: dict[tuple[str, str], list[Incident]] = defaultdict(list)
         for inc in self.incidents:
@@ -243,6 +246,7 @@ class KnowledgeBase:
             for _, _, _, other, shared_c, shared_s, shared_t in scored[: max(0, limit - len(related))]:
                 related.append(Related(other, _reason_words(shared_c, shared_s, shared_t), False))
             inc.related = related
+        self._bucket_keys.clear()
 
     def _reasons(self, inc: Incident, other: Incident, *, explicit: bool) -> list[str]:
         words = []

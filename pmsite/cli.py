@@ -2,7 +2,11 @@
 
 It drives the same engine and reads the same ``mkdocs.yml`` options as the
 plugin, so a file that passes ``pmsite validate`` builds, and the errors are
-the very lines the build prints.
+the very lines the build prints (after its ``pmsite: `` prefix).
+
+Exit status: 0 when all is well, 1 when files have errors (or warnings under
+``--strict``), 2 for usage problems (bad arguments, a missing path or
+configuration file).
 """
 
 from __future__ import annotations
@@ -14,39 +18,76 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import __version__
 from .problems import Problem
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .load import Corpus
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 class UsageError(Exception):
-    """Bad arguments or a missing path: exit status 2."""
+    """Bad arguments, a missing path or an unreadable configuration: exit status 2."""
 
 
-# --- configuration -------------------------------------------------------------
+class CommandError(Exception):
+    """The command could not do its work (e.g. the file exists): exit status 1."""
+
+
+# --- configuration -------------------------------------------------------------------------
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running anything: unknown tags (!!python/name, !ENV) become plain values."""
+    """Reads mkdocs.yml without running anything.
+
+    ``!ENV`` is resolved the way MkDocs resolves it; any other unknown tag
+    (``!!python/name:...``, ``!relative``) becomes its plain value, or None.
+    """
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV VAR`` or ``!ENV [VAR, OTHER_VAR, default]``, as MkDocs (pyyaml_env_tag) reads it."""
+    default: Any = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(c) if isinstance(c, yaml.ScalarNode) else "" for c in children]
+    else:
+        return None
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
 
 
 def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
+        return loader.construct_scalar(node) or None
     if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
+        return loader.construct_sequence(node, deep=True)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    return None
 
 
+_TolerantLoader.add_constructor("!ENV", _env_tag)
 _TolerantLoader.add_multi_constructor("", _any_tag)
 
 
@@ -54,49 +95,122 @@ _TolerantLoader.add_multi_constructor("", _any_tag)
 class SiteConfig:
     """What the CLI needs from mkdocs.yml: the engine's settings and where the incidents live."""
 
-    settings: Any
+    settings: Settings
     docs_dir: Path
     incidents_dir: str
-    base: Path
+    base: Path  # the folder of mkdocs.yml (the current folder without one)
     site_name: str = "pmsite"
+    checklist: bool = True  # the plugin's ``checklist`` option
+    config_file: Path | None = None
 
     @property
     def incidents_path(self) -> Path:
         return self.docs_dir / self.incidents_dir
 
 
-def load_site_config(path: Path | None) -> SiteConfig:
-    """Settings from ``mkdocs.yml`` (the ``pmsite`` plugin entry), or the format's defaults."""
-    from .settings import Settings
+def _read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
+    """One mkdocs.yml, with ``INHERIT`` merged in as MkDocs does (the child wins, lists are replaced)."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path}: expected a mapping of MkDocs settings")
+    parent = raw.pop("INHERIT", None)
+    if isinstance(parent, str) and parent:
+        if depth > 10:
+            raise UsageError(f"{path}: INHERIT nests too deeply")
+        parent_path = (path.parent / parent).resolve()
+        if not parent_path.is_file():
+            raise UsageError(f"{path}: INHERIT names a missing file: {parent}")
+        raw = _merge(_read_yaml(parent_path, depth + 1), raw)
+    return raw
 
-    candidate = path or Path("mkdocs.yml")
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    out = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """The ``pmsite`` entry of ``plugins:`` (a list of names or one-key mappings, or a mapping)."""
+    if isinstance(plugins, dict):
+        if "pmsite" in plugins:
+            found = plugins["pmsite"]
+            return dict(found) if isinstance(found, dict) else {}
+        return None
+    for entry in plugins or []:
+        if entry == "pmsite":
+            return {}
+        if isinstance(entry, dict) and "pmsite" in entry:
+            found = entry["pmsite"]
+            return dict(found) if isinstance(found, dict) else {}
+    return None
+
+
+def load_site_config(path: Path | None) -> SiteConfig:
+    """Settings from ``mkdocs.yml`` (the ``pmsite`` plugin entry), or the format's defaults.
+
+    ``path`` is an explicit configuration file (a missing one is a usage error);
+    without it, ``./mkdocs.yml`` is read when present. Without any, the
+    defaults apply and the incidents live in ``content/incidents``.
+    """
     if path is not None and not path.is_file():
         raise UsageError(f"no configuration file at {path}")
-    if not candidate.is_file():
-        return SiteConfig(Settings.from_mapping({}), Path("content"), "incidents", Path.cwd())
+    candidate = path or Path("mkdocs.yml")
     try:
-        raw = yaml.load(candidate.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{candidate}: not valid YAML: {exc}") from None
-    options: dict[str, Any] = {}
-    for entry in raw.get("plugins") or []:
-        if entry == "pmsite":
-            options = {}
-        elif isinstance(entry, dict) and "pmsite" in entry:
-            options = dict(entry["pmsite"] or {})
-    if isinstance(raw.get("plugins"), dict):
-        options = dict(raw["plugins"].get("pmsite") or {})
+        if not candidate.is_file():
+            return SiteConfig(_settings({}, "defaults"), Path.cwd() / "content", "incidents", Path.cwd())
+    except OSError as exc:
+        raise UsageError(f"{candidate}: {exc}") from None
+    raw = _read_yaml(candidate)
+    options = _plugin_options(raw.get("plugins")) or {}
     base = candidate.resolve().parent
-    docs_dir = base / str(raw.get("docs_dir", "docs"))
-    incidents_dir = str(options.pop("incidents_dir", "incidents"))
+    docs_dir = base / str(raw.get("docs_dir") or "docs")
+    incidents_dir = str(options.pop("incidents_dir", None) or "incidents").strip("/")
+    checklist = options.get("checklist", True) is not False
+    return SiteConfig(
+        _settings(options, str(candidate)),
+        docs_dir,
+        incidents_dir,
+        base,
+        str(raw.get("site_name") or "pmsite"),
+        checklist,
+        candidate,
+    )
+
+
+def _settings(options: dict[str, Any], where: str) -> Settings:
     try:
-        settings = Settings.from_mapping(options)
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"{candidate}: pmsite options: {exc}") from None
-    return SiteConfig(settings, docs_dir, incidents_dir, base, str(raw.get("site_name", "pmsite")))
+        return Settings.from_mapping(options)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise UsageError(f"{where}: pmsite options: {exc}") from None
 
 
-def _paths(args_paths: Sequence[str], config: SiteConfig) -> list[Path]:
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path], list[Path]]:
+    """The files asked for, and the rest of the knowledge base they are checked against.
+
+    Files inside the configured incidents folder (pre-commit passes only the
+    changed ones) are checked together with every other file of that folder,
+    so a ``related`` id or a duplicate id in an unchanged file is seen.
+    """
     from .load import discover
 
     roots = [Path(p) for p in args_paths] or [config.incidents_path]
@@ -108,16 +222,31 @@ def _paths(args_paths: Sequence[str], config: SiteConfig) -> list[Path]:
             files.append(root)
         else:
             raise UsageError(f"no such file or folder: {root}")
-    return sorted(dict.fromkeys(files))
+    files = list(dict.fromkeys(files))
+    incidents = config.incidents_path
+    context: list[Path] = []
+    if args_paths and incidents.is_dir() and all(_inside(f, incidents) for f in files):
+        asked = {f.resolve() for f in files}
+        context = [f for f in discover(incidents) if f.resolve() not in asked]
+    return sorted(files), context
 
 
-# --- output formats ---------------------------------------------------------------
+def _load(files: list[Path], context: list[Path], settings: Settings, config: SiteConfig) -> Corpus:
+    """Load the context first, so a duplicate id is reported on the file asked for."""
+    from .load import load_corpus
+
+    return load_corpus([*context, *files], settings, base=Path.cwd(), docs_dir=config.docs_dir)
 
 
-def _colour(enabled: bool) -> dict[str, str]:
-    if not enabled:
-        return {"error": "", "warning": "", "reset": "", "dim": ""}
-    return {"error": "\033[31m", "warning": "\033[33m", "reset": "\033[0m", "dim": "\033[2m"}
+# --- output formats ---------------------------------------------------------------------------
+
+
+def _use_colour() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
+_RESET = "\033[0m"
 
 
 def github_escape_data(text: str) -> str:
@@ -131,10 +260,12 @@ def github_escape_property(text: str) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    title = f"pmsite {problem.code}: {problem.field}" if problem.code else f"pmsite: {problem.field or 'file'}"
+    """``::error file=...,line=...,col=...,title=...::message``: an annotation on the pull request's diff."""
+    code = f" {problem.code}" if problem.code else ""
+    title = f"pmsite{code}: {problem.field or 'file'}"
     props = ",".join(
-        f"{k}={github_escape_property(str(v))}"
-        for k, v in (("file", problem.file), ("line", problem.line), ("col", problem.column), ("title", title))
+        f"{key}={github_escape_property(str(value))}"
+        for key, value in (("file", problem.file), ("line", problem.line), ("col", problem.column), ("title", title))
     )
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
     return f"::{problem.level} {props}::{github_escape_data(message)}"
@@ -144,143 +275,239 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-# --- commands -----------------------------------------------------------------------
+def _emit(text: str = "", *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout)
+
+
+# --- validate ---------------------------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .checklist import warnings_for
-    from .load import load_corpus
 
     config = load_site_config(args.config_file)
-    files = _paths(args.paths, config)
-    corpus = load_corpus(files, config.settings, base=Path.cwd())
-    errors = corpus.errors
+    files, context = _collect(args.paths, config)
+    corpus = _load(files, context, config.settings, config)
+    asked = {item.display for item in corpus.loaded[len(context):]}
+    errors = [p for p in corpus.errors if p.file in asked]
     warnings: list[Problem] = []
-    if not args.no_checklist:
+    if config.checklist and not args.no_checklist:
         for item in corpus.documents:
-            warnings.extend(warnings_for(item, config.settings))
-    warnings.sort()
+            if item.display in asked:
+                warnings.extend(warnings_for(item, config.settings))
+    warnings.sort(key=lambda p: (p.file, p.line, p.column, p.code, p.field, p.message))
+    problems = sorted([*errors, *warnings], key=lambda p: (p.file, p.line, p.column, p.level != "error", p.code, p.field))
+    summary = (
+        f"{_plural(len(errors), 'error')}, {_plural(len(warnings), 'warning')} in "
+        f"{_plural(len({p.file for p in problems}), 'file')} (checked {_plural(len(files), 'file')})"
+        if problems
+        else f"OK: {_plural(len(files), 'file')}, no problems"
+    )
     if args.format == "json":
-        print(json.dumps({"files_checked": len(files), "errors": [p.as_dict() for p in errors],
-                          "warnings": [p.as_dict() for p in warnings]}, indent=2))
+        payload = {
+            "files_checked": len(files),
+            "errors": [p.as_dict() for p in errors],
+            "warnings": [p.as_dict() for p in warnings],
+        }
+        _emit(json.dumps(payload, indent=2, ensure_ascii=False))
     elif args.format == "github":
-        for problem in [*errors, *warnings]:
-            print(github_line(problem))
+        for problem in problems:
+            _emit(github_line(problem))
+        _emit(f"pmsite: {summary}", err=True)
     else:
-        c = _colour(sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        for problem in sorted([*errors, *warnings], key=lambda p: (p.file, p.line, p.column)):
-            print(f"{c[problem.level]}{problem.level}{c['reset']}: {problem.format()}")
-        if errors or warnings:
-            touched = {p.file for p in [*errors, *warnings]}
-            print(f"{_plural(len(errors), 'error')}, {_plural(len(warnings), 'warning')} in "
-                  f"{_plural(len(touched), 'file')} (checked {_plural(len(files), 'file')})")
-        else:
-            print(f"OK: {_plural(len(files), 'file')}, no problems")
+        colour = _use_colour()
+        for problem in problems:
+            word = f"{_COLOURS[problem.level]}{problem.level}{_RESET}" if colour else problem.level
+            _emit(f"{word}: {problem.format()}")
+        _emit(summary)
     if errors or (args.strict and warnings):
         return EXIT_PROBLEMS
     return EXIT_OK
 
 
+# --- schema -----------------------------------------------------------------------------------
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import schema_text
 
-    config = load_site_config(args.config_file) if args.config_file else None
-    text = schema_text(config.settings if config else None)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
+    config = load_site_config(args.config_file)
+    text = schema_text(config.settings)
+    if not args.output or args.output == "-":
         sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise UsageError(f"no such folder: {target.parent}")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from None
+    _emit(f"wrote {target}", err=True)
     return EXIT_OK
+
+
+# --- new --------------------------------------------------------------------------------------
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        raise UsageError("no answer (end of input)") from None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import scaffold
-
-    config = load_site_config(args.config_file)
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    title, severity, services = args.title, args.severity, args.service or []
-    if interactive:
-        title = title or input("Title (one line, what happened): ").strip()
-        if severity is None:
-            answer = input(f"Severity ({', '.join(str(s) for s in config.settings.severities)}): ").strip()
-            severity = answer or None
-        if not services:
-            services = [s.strip() for s in input("Services (comma-separated): ").split(",") if s.strip()]
-    if not title:
-        raise UsageError("--title is required (or run on a terminal to be asked)")
-    folder = Path(args.dir) if args.dir else config.incidents_path
-    day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    try:
-        path = scaffold(folder, title=title, severity=severity, services=services, day=day, settings=config.settings,
-                        doc_id=args.id, schema_dir=config.base / "schema")
-    except FileExistsError as exc:
-        print(f"error: {exc.filename} already exists; pmsite new never overwrites a file", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"created {path}")
-    return EXIT_OK
-
-
-ACTION_COLUMNS = ["incident", "action", "priority", "due", "days_overdue", "status", "owner", "description", "services"]
-
-
-def cmd_actions(args: argparse.Namespace) -> int:
-    from .analyse import build_knowledge_base
-    from .load import load_corpus
-    from .settings import CLOSED_STATUSES
+    from .scaffold import ScaffoldConflict, scaffold
 
     config = load_site_config(args.config_file)
     settings = config.settings
-    if args.reference_date:
-        settings = dataclasses.replace(settings, reference_date=dt.date.fromisoformat(args.reference_date))
-    corpus = load_corpus(_paths(args.paths, config), settings, base=Path.cwd())
-    if corpus.errors:
-        print(f"warning: {_plural(len({p.file for p in corpus.errors}), 'file')} with errors left out; run pmsite validate",
-              file=sys.stderr)
+    title: str | None = args.title
+    severity: str | None = args.severity
+    services: list[str] = [s for s in args.service or [] if s.strip()]
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        if not title:
+            title = _ask("Title (one line: what happened, not who): ")
+        if severity is None:
+            levels = ", ".join(f"{k} = {v}" for k, v in settings.severities.items())
+            severity = _ask(f"Severity ({levels}) [{list(settings.severities)[-1]}]: ") or None
+        if not services:
+            services = [s.strip() for s in _ask("Affected services (comma-separated): ").split(",") if s.strip()]
+    if not title or not title.strip():
+        raise UsageError("--title is required (run it in a terminal to be asked)")
+    folder = Path(args.dir) if args.dir else config.incidents_path
+    known = [config.incidents_path] if config.incidents_path.is_dir() else []
+    try:
+        path = scaffold(
+            folder,
+            title=title,
+            severity=severity,
+            services=services,
+            day=args.date or dt.date.today(),
+            settings=settings,
+            doc_id=args.id,
+            schema_file=config.base / "schema" / "postmortem.schema.json",
+            search=known,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except ScaffoldConflict as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write the new file: {exc.strerror or exc}") from None
+    _emit(f"created {_shown(path)}")
+    _emit(f"next: fill it in, then run: pmsite validate {_shown(path)}", err=True)
+    return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+ACTION_COLUMNS = ("incident", "action", "priority", "due", "days_overdue", "status", "owner", "description", "services")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|\*|`|~~)")
+
+
+def plain_first_line(markdown: str) -> str:
+    """The first non-empty line of a Markdown text, without its markup: for tables and CSV."""
+    line = next((ln.strip() for ln in markdown.splitlines() if ln.strip()), "")
+    line = re.sub(r"^(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", "", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = re.sub(r"<(https?://[^>]+)>", r"\1", line)
+    line = _MD_MARKS.sub("", line)
+    return " ".join(line.split())
+
+
+def _action_rows(args: argparse.Namespace, corpus: Corpus, settings: Settings) -> list[dict[str, Any]]:
+    from .analyse import build_knowledge_base
+    from .settings import CLOSED_STATUSES
+
     kb = build_knowledge_base([(i.document, i.source_uri) for i in corpus.documents if i.document], settings)
     order = {p: n for n, p in enumerate(settings.priorities)}
     rows: list[dict[str, Any]] = []
     for inc in kb.incidents:
-        for a in inc.actions:
-            if not args.all and a.item.status in CLOSED_STATUSES:
+        for action in inc.actions:
+            item = action.item
+            if not args.all and item.status in CLOSED_STATUSES:
                 continue
-            if args.overdue and not a.overdue:
+            if args.overdue and not action.overdue:
                 continue
-            if args.owner and a.item.owner.lower() != args.owner.lower():
+            if args.owner and item.owner.strip().casefold() != args.owner.strip().casefold():
                 continue
-            if args.priority and a.item.priority != args.priority:
+            if args.priority and item.priority != args.priority:
                 continue
             if args.service and args.service not in inc.doc.services:
                 continue
             rows.append({
-                "incident": inc.id, "action": a.id, "priority": a.item.priority, "due": a.item.due.isoformat(),
-                "days_overdue": a.days_late, "status": a.item.status, "owner": a.item.owner,
-                "description": " ".join(a.item.description.split()), "services": ", ".join(inc.doc.services),
+                "incident": inc.id,
+                "action": action.id,
+                "priority": item.priority,
+                "due": item.due.isoformat(),
+                "days_overdue": action.days_late,
+                "status": item.status,
+                "owner": item.owner,
+                "description": plain_first_line(item.description),
+                "services": list(inc.doc.services),
             })
     rows.sort(key=lambda r: (order.get(r["priority"], len(order)), r["due"], r["incident"], r["action"]))
+    return rows
+
+
+def _cell(row: dict[str, Any], column: str) -> str:
+    value = row[column]
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    config = load_site_config(args.config_file)
+    settings = config.settings
+    if args.reference_date:
+        settings = dataclasses.replace(settings, reference_date=args.reference_date)
+    if args.priority and args.priority not in settings.priorities:
+        raise UsageError(f"--priority must be one of {', '.join(settings.priorities)}, got {args.priority!r}")
+    files, _ = _collect(args.paths, config)
+    corpus = _load(files, [], settings, config)
+    if corpus.errors:
+        for problem in corpus.errors:
+            _emit(f"error: {problem.format()}", err=True)
+        bad = len({p.file for p in corpus.errors})
+        _emit(f"warning: {_plural(bad, 'file')} {'has' if bad == 1 else 'have'} errors; run pmsite validate", err=True)
+    rows = _action_rows(args, corpus, settings)
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        _emit(json.dumps(rows, indent=2, ensure_ascii=False))
     elif args.format == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=ACTION_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(ACTION_COLUMNS)
+        writer.writerows([_cell(r, c) for c in ACTION_COLUMNS] for r in rows)
         sys.stdout.write(out.getvalue())
     elif args.format == "markdown":
-        print("| " + " | ".join(ACTION_COLUMNS) + " |")
-        print("|" + "---|" * len(ACTION_COLUMNS))
+        _emit("| " + " | ".join(ACTION_COLUMNS) + " |")
+        _emit("|" + "---|" * len(ACTION_COLUMNS))
         for r in rows:
-            print("| " + " | ".join(str(r[c]).replace("|", "\\|") for c in ACTION_COLUMNS) + " |")
+            escaped = (_cell(r, c).replace("\\", "\\\\").replace("|", "\\|") for c in ACTION_COLUMNS)
+            _emit("| " + " | ".join(escaped) + " |")
     else:
-        shown = [{**r, "description": r["description"][:60]} for r in rows]
-        widths = {c: max([len(c), *(len(str(r[c])) for r in shown)]) for c in ACTION_COLUMNS}
-        print("  ".join(c.ljust(widths[c]) for c in ACTION_COLUMNS).rstrip())
-        for r in shown:
-            print("  ".join(str(r[c]).ljust(widths[c]) for c in ACTION_COLUMNS).rstrip())
+        table = [[_cell(r, c) for c in ACTION_COLUMNS] for r in rows]
+        for cells in table:
+            d = ACTION_COLUMNS.index("description")
+            if len(cells[d]) > 60:
+                cells[d] = cells[d][:59] + "…"
+        widths = [max([len(c), *(len(cells[i]) for cells in table)]) for i, c in enumerate(ACTION_COLUMNS)]
+        for cells in [list(ACTION_COLUMNS), *table]:
+            _emit("  ".join(cell.ljust(w) for cell, w in zip(cells, widths)).rstrip())
         overdue = sum(1 for r in rows if r["days_overdue"])
-        print(f"{_plural(len(rows), 'action item')}, {overdue} overdue (as of {settings.today.isoformat()})")
+        _emit(f"{_plural(len(rows), 'action item')}, {overdue} overdue (as of {settings.today.isoformat()})")
     return EXIT_OK
+
+
+# --- demo-corpus ------------------------------------------------------------------------------
 
 
 def cmd_demo_corpus(args: argparse.Namespace) -> int:
@@ -289,75 +516,86 @@ def cmd_demo_corpus(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise UsageError("--count must be at least 1")
     written = generate(args.count, args.seed, Path(args.dir), load_site_config(args.config_file).settings)
-    print(f"wrote {_plural(len(written), 'document')} to {args.dir} (seed {args.seed})")
+    _emit(f"wrote {_plural(len(written), 'document')} to {args.dir} (seed {args.seed})")
     return EXIT_OK
 
 
-# --- entry point -----------------------------------------------------------------------
+# --- entry point ------------------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors; keep that, add a hint
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pmsite", description="Post-mortem knowledge base tools.")
+    # --config-file is accepted before and after the command: `pmsite -f x validate` and `pmsite validate -f x`
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-f", "--config-file", type=Path, default=argparse.SUPPRESS,
+                        help="the mkdocs.yml to read (default: ./mkdocs.yml when present)")
+    parser = argparse.ArgumentParser(prog="pmsite", description="Post-mortem knowledge base tools.")
     parser.add_argument("--version", action="version", version=f"pmsite {__version__}")
-    parser.add_argument("--config-file", type=Path, help="mkdocs.yml to read (default: ./mkdocs.yml when present)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("-f", "--config-file", type=Path, default=None,
+                        help="the mkdocs.yml to read (default: ./mkdocs.yml when present)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check post-mortem files without building the site")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the configured incidents folder)")
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        p.set_defaults(func=func)
+        return p
+
+    p = command("validate", cmd_validate, "check post-mortem files without building the site")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the configured incidents folder)")
     p.add_argument("--format", choices=["human", "github", "json"], default="human")
-    p.add_argument("--strict", action="store_true", help="fail on checklist warnings too")
+    p.add_argument("--strict", action="store_true", help="fail on checklist warnings too (like mkdocs build --strict)")
     p.add_argument("--no-checklist", action="store_true", help="check the format only, not the quality checklist")
-    p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of the format")
-    p.add_argument("--output", help="write to this file instead of standard output")
-    p.set_defaults(func=cmd_schema)
+    p = command("schema", cmd_schema, "print the JSON Schema of the format (for editors)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
 
-    p = sub.add_parser("new", help="scaffold a new post-mortem as a draft")
-    p.add_argument("--title")
-    p.add_argument("--severity")
-    p.add_argument("--service", action="append", help="an affected service (repeatable)")
+    p = command("new", cmd_new, "scaffold a new post-mortem as a draft")
+    p.add_argument("--title", help="one line: what happened")
+    p.add_argument("--severity", help="a configured severity level (default: the lowest)")
+    p.add_argument("--service", action="append", metavar="S", help="an affected service (repeatable)")
     p.add_argument("--id", help="the id (default: INC-<year>-<MMDD>, made unique)")
     p.add_argument("--dir", help="folder to write to (default: the configured incidents folder)")
-    p.add_argument("--date", help="the incident date, YYYY-MM-DD (default: today)")
-    p.set_defaults(func=cmd_new)
+    p.add_argument("--date", type=_iso_date, help="the incident date, YYYY-MM-DD (default: today)")
 
-    p = sub.add_parser("actions", help="open and overdue action items: the weekly review")
-    p.add_argument("paths", nargs="*")
-    p.add_argument("--owner")
-    p.add_argument("--priority")
-    p.add_argument("--service")
+    p = command("actions", cmd_actions, "open and overdue action items: the weekly review")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the configured incidents folder)")
+    p.add_argument("--owner", help="only this owner (case-insensitive)")
+    p.add_argument("--priority", help="only this priority")
+    p.add_argument("--service", help="only incidents that affected this service")
     p.add_argument("--overdue", action="store_true", help="only overdue items")
     p.add_argument("--all", action="store_true", help="include done and wont-do items")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
-    p.add_argument("--reference-date", help="compute overdue against this date (YYYY-MM-DD)")
-    p.set_defaults(func=cmd_actions)
+    p.add_argument("--reference-date", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="compute overdue days against this date (default: the configured one, else today)")
 
-    p = sub.add_parser("demo-corpus", help="write N realistic synthetic post-mortems (deterministic for a seed)")
+    p = command("demo-corpus", cmd_demo_corpus, "write N realistic synthetic post-mortems (deterministic for a seed)")
     p.add_argument("dir")
     p.add_argument("--count", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
-    p.set_defaults(func=cmd_demo_corpus)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # usage errors exit 2 here
     try:
         return int(args.func(args))
     except UsageError as exc:
         print(f"pmsite: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except ValueError as exc:  # e.g. a malformed --date
+    except CommandError as exc:
         print(f"pmsite: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_PROBLEMS
+    except BrokenPipeError:  # `pmsite actions | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
 

@@ -249,10 +249,22 @@ class Loaded:
     path: Path
     display: str
     document: Document | None
-    positions: Positions
+    _positions: Positions | None
     problems: list[Problem]
     source_uri: str = ""  # path relative to the docs folder, for edit links
     raw_id: str = ""  # the id as written, even when the document is invalid
+    max_depth: int = 20
+
+    @property
+    def positions(self) -> Positions:
+        """Where each value is. Kept only for files with errors; re-read on demand for the rare
+        warning or cross-file error in a valid file (at 10,000 files they would cost ~700 MB)."""
+        if self._positions is None:
+            try:
+                self._positions = parse_yaml(self.path.read_bytes(), max_depth=self.max_depth)[1]
+            except (OSError, YamlProblem):
+                self._positions = Positions()
+        return self._positions
 
 
 def _expectation(err: dict[str, Any], model_fields: list[str]) -> str:
@@ -323,7 +335,8 @@ def load_file(path: Path, settings: Settings, *, display: str | None = None) -> 
         return Loaded(path, shown, None, Positions(), [Problem(shown, 1, 1, "", f"expected a readable file: {exc.strerror}")])
     doc, problems = validate_data(data, positions, shown, settings)
     raw_id = data.get("id")
-    return Loaded(path, shown, doc, positions, problems, raw_id=raw_id if isinstance(raw_id, str) else "")
+    kept = positions if problems else None
+    return Loaded(path, shown, doc, kept, problems, raw_id=raw_id if isinstance(raw_id, str) else "", max_depth=settings.max_depth)
 
 
 def discover(folder: Path) -> list[Path]:
