@@ -67,7 +67,7 @@ def offset_label(delta: dt.timedelta) -> str:
     return f"T{sign}{parts}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Action:
     """An action item with its incident and derived state."""
 
@@ -90,7 +90,7 @@ class Related:
     explicit: bool
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two incidents are never "equal" field by field
 class Incident:
     """A published document with what the build derives from it."""
 
@@ -99,6 +99,19 @@ class Incident:
     url: str  # relative to the site root, with trailing slash
     actions: list[Action] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
+    # computed once: relations compare these sets over a million times at 10,000 incidents
+    categories: list[str] = field(init=False)
+    category_set: frozenset[str] = field(init=False)
+    service_set: frozenset[str] = field(init=False)
+    tag_set: frozenset[str] = field(init=False)
+    timestamp: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.category_set = frozenset(rc.category for rc in self.doc.root_causes)
+        self.categories = sorted(self.category_set)
+        self.service_set = frozenset(self.doc.services)
+        self.tag_set = frozenset(self.doc.tags)
+        self.timestamp = self.doc.started_at.timestamp()
 
     @property
     def id(self) -> str:
@@ -111,10 +124,6 @@ class Incident:
     @property
     def date(self) -> dt.date:
         return self.doc.started_at.date()
-
-    @property
-    def categories(self) -> list[str]:
-        return sorted({rc.category for rc in self.doc.root_causes})
 
     @property
     def time_to_detect(self) -> dt.timedelta:
@@ -193,8 +202,8 @@ class KnowledgeBase:
             return bucket
         keys = self._bucket_keys.get(id(bucket))
         if keys is None:  # once per bucket, not once per incident: this keeps the whole pass linear
-            keys = self._bucket_keys[id(bucket)] = [-b.doc.started_at.timestamp() for b in bucket]
-        pos = bisect.bisect_left(keys, -inc.doc.started_at.timestamp())
+            keys = self._bucket_keys[id(bucket)] = [-b.timestamp for b in bucket]
+        pos = bisect.bisect_left(keys, -inc.timestamp)
         return bucket[max(0, pos - n) : pos + n + 1]
 
     def _compute_related(self) -> None:
@@ -207,7 +216,7 @@ class KnowledgeBase:
                     pair_index[(cat, "s:" + svc)].append(inc)
                 for tag in sorted(set(inc.doc.tags)):
                     pair_index[(cat, "t:" + tag)].append(inc)
-        width = max(limit * 2, 10)
+        width = limit + 1
         for inc in self.incidents:
             explicit: list[Incident] = []
             for ref in dict.fromkeys(inc.doc.related):
@@ -216,8 +225,7 @@ class KnowledgeBase:
             for back in self.referenced_by.get(inc.id, []):
                 if back not in explicit:
                     explicit.append(back)
-            candidates: dict[str, Incident] = {}
-            cats, svcs, tags = set(inc.categories), set(inc.doc.services), set(inc.doc.tags)
+            cats, svcs, tags = inc.category_set, inc.service_set, inc.tag_set
             buckets: list[list[Incident]] = []
             for cat in sorted(cats):
                 buckets.append(self.by_category[cat])
@@ -225,26 +233,28 @@ class KnowledgeBase:
                 buckets.extend(pair_index[(cat, "t:" + t)] for t in sorted(tags))
             buckets.extend(self.by_service[s] for s in sorted(svcs))
             buckets.extend(self.by_tag[t] for t in sorted(tags))
-            for bucket in buckets:
-                for near in self._nearest(bucket, inc, width):
-                    candidates.setdefault(near.id, near)
+            skip = {inc.id, *(e.id for e in explicit)}
+            seen: set[str] = set()
             scored = []
-            explicit_ids = {e.id for e in explicit}
-            for other in candidates.values():
-                if other.id == inc.id or other.id in explicit_ids:
-                    continue
-                shared_c = sorted(cats & set(other.categories))
-                shared_s = sorted(svcs & set(other.doc.services))
-                shared_t = sorted(tags & set(other.doc.tags))
-                score = 4 * len(shared_c) + 2 * len(shared_s) + len(shared_t)
-                if score == 0:
-                    continue
-                gap = abs((other.doc.started_at - inc.doc.started_at).total_seconds())
-                scored.append((-score, gap, other.id, other, shared_c, shared_s, shared_t))
+            for bucket in buckets:
+                for other in self._nearest(bucket, inc, width):
+                    oid = other.id
+                    if oid in seen or oid in skip:
+                        continue
+                    seen.add(oid)
+                    score = 4 * len(cats & other.category_set) + 2 * len(svcs & other.service_set) + len(tags & other.tag_set)
+                    if score:
+                        scored.append((-score, abs(other.timestamp - inc.timestamp), oid, other))
             scored.sort(key=lambda row: row[:3])
             related = [Related(e, self._reasons(inc, e, explicit=True), True) for e in explicit]
-            for _, _, _, other, shared_c, shared_s, shared_t in scored[: max(0, limit - len(related))]:
-                related.append(Related(other, _reason_words(shared_c, shared_s, shared_t), False))
+            for _, _, _, other in scored[: max(0, limit - len(related))]:
+                related.append(
+                    Related(
+                        other,
+                        _reason_words(sorted(cats & other.category_set), sorted(svcs & other.service_set), sorted(tags & other.tag_set)),
+                        False,
+                    )
+                )
             inc.related = related
         self._bucket_keys.clear()
 

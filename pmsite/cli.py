@@ -111,7 +111,7 @@ class SiteConfig:
 def _read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
     """One mkdocs.yml, with ``INHERIT`` merged in as MkDocs does (the child wins, lists are replaced)."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except yaml.YAMLError as exc:
         raise UsageError(f"{path}: not valid YAML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -211,9 +211,12 @@ def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path],
     changed ones) are checked together with every other file of that folder,
     so a ``related`` id or a duplicate id in an unchanged file is seen.
     """
+    roots = [Path(p) for p in args_paths] or [config.incidents_path]
+    for root in roots:  # before importing the model: a usage error answers at once
+        if not root.exists():
+            raise UsageError(f"no such file or folder: {root}")
     from .load import discover
 
-    roots = [Path(p) for p in args_paths] or [config.incidents_path]
     files: list[Path] = []
     for root in roots:
         if root.is_dir():
@@ -283,10 +286,10 @@ def _emit(text: str = "", *, err: bool = False) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .checklist import warnings_for
-
     config = load_site_config(args.config_file)
     files, context = _collect(args.paths, config)
+    from .checklist import warnings_for
+
     corpus = _load(files, context, config.settings, config)
     asked = {item.display for item in corpus.loaded[len(context):]}
     errors = [p for p in corpus.errors if p.file in asked]
@@ -329,16 +332,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    config = load_site_config(args.config_file)
+    target = Path(args.output) if args.output and args.output != "-" else None
+    if target is not None and not target.parent.is_dir():
+        raise UsageError(f"no such folder: {target.parent}")
     from .schema import schema_text
 
-    config = load_site_config(args.config_file)
     text = schema_text(config.settings)
-    if not args.output or args.output == "-":
+    if target is None:
         sys.stdout.write(text)
         return EXIT_OK
-    target = Path(args.output)
-    if not target.parent.is_dir():
-        raise UsageError(f"no such folder: {target.parent}")
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -358,8 +361,6 @@ def _ask(prompt: str) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldConflict, scaffold
-
     config = load_site_config(args.config_file)
     settings = config.settings
     title: str | None = args.title
@@ -375,6 +376,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             services = [s.strip() for s in _ask("Affected services (comma-separated): ").split(",") if s.strip()]
     if not title or not title.strip():
         raise UsageError("--title is required (run it in a terminal to be asked)")
+    from .scaffold import ScaffoldConflict, scaffold
+
     folder = Path(args.dir) if args.dir else config.incidents_path
     known = [config.incidents_path] if config.incidents_path.is_dir() else []
     try:

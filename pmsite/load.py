@@ -9,6 +9,7 @@ arbitrary tags, deep nesting -- become located errors instead of crashes.
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -400,6 +401,23 @@ def load_corpus(
 ) -> Corpus:
     """Load every file, then check ids across files (unique, case-insensitively) and ``related``."""
     loaded: list[Loaded] = []
+    # Parsing creates millions of objects and no reference cycles: with the cyclic collector
+    # running, its passes over the growing heap cost a third of the time at 10,000 files.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _load_all(paths, settings, base, docs_dir, cache, loaded)
+    finally:
+        if was_enabled:
+            gc.enable()
+    problems = [p for item in loaded for p in item.problems]
+    problems.extend(cross_file_problems(loaded))
+    return Corpus(loaded, sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field, p.message)))
+
+
+def _load_all(
+    paths: list[Path], settings: Settings, base: Path | None, docs_dir: Path | None, cache: FileCache | None, loaded: list[Loaded]
+) -> None:
     for path in paths:
         display = _display(path, base)
         item = cache.load(path, settings, display) if cache else load_file(path, settings, display=display)
@@ -409,9 +427,6 @@ def load_corpus(
             except ValueError:
                 item.source_uri = ""
         loaded.append(item)
-    problems = [p for item in loaded for p in item.problems]
-    problems.extend(cross_file_problems(loaded))
-    return Corpus(loaded, sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field, p.message)))
 
 
 def cross_file_problems(loaded: list[Loaded]) -> list[Problem]:
