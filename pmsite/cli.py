@@ -225,7 +225,10 @@ def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path],
             files.append(root)
         else:
             raise UsageError(f"no such file or folder: {root}")
-    files = list(dict.fromkeys(files))
+    unique: dict[Path, Path] = {}
+    for f in files:  # each file once, however it is named
+        unique.setdefault(f.resolve(), f)
+    files = list(unique.values())
     incidents = config.incidents_path
     context: list[Path] = []
     if args_paths and incidents.is_dir() and all(_inside(f, incidents) for f in files):

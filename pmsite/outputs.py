@@ -109,20 +109,20 @@ def _ics_text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold content lines at 75 octets, never inside a UTF-8 sequence."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += ch
-        size += n
-    out.append(current)
-    return "\r\n".join(out)
+    """Fold content lines at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: step back to a character boundary
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # continuation lines start with a space, which counts
+    parts.append(data[start:])
+    return "\r\n ".join(p.decode("utf-8") for p in parts)
 
 
 def actions_ics(kb: KnowledgeBase, site_url: str = "", site_name: str = "pmsite") -> str:

@@ -205,3 +205,9 @@ def test_machine_readable_outputs_agree_with_pages(kb: Build) -> None:
     assert head["href"] == "../../feed.xml"
     everything = "".join((kb.site / n).read_text() for n in ("incidents.json", "actions.json", "actions.ics", "feed.xml"))
     assert "INC-E" not in everything
+
+
+def test_calendar_lines_are_folded_at_75_octets(kb: Build) -> None:
+    raw = (kb.site / "actions.ics").read_bytes()
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
