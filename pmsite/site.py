@@ -129,6 +129,10 @@ class SiteBuilder:
         spec = self.specs[src_uri]
         method = getattr(self, f"_render_{spec.kind}")
         html: str = method(spec, edit_url=edit_url)
+        # MkDocs holds every page's HTML until the build ends; one non-ASCII character (a dash,
+        # a check mark) makes CPython store a string at two bytes per character. Character
+        # references keep it at one: the same page, half the memory at 10,000 incidents.
+        html = html.encode("ascii", "xmlcharrefreplace").decode("ascii")
         return RenderedPage(html, headings(html))
 
     def search_html(self, src_uri: str) -> str | None:
