@@ -192,7 +192,7 @@ def recurring_factors(incidents: list[Incident], minimum: int = 2) -> list[Recur
     return sorted(found, key=lambda r: (-len(r.incidents), r.text.lower(), r.text))
 
 
-def _pattern(kb: KnowledgeBase, key: str, incidents: list[Incident]) -> Pattern:
+def pattern_for(kb: KnowledgeBase, key: str, incidents: list[Incident]) -> Pattern:
     s = kb.settings
     services = Counter(svc for inc in incidents for svc in set(inc.doc.services))
     categories = Counter(cat for inc in incidents for cat in inc.categories)
@@ -215,12 +215,12 @@ def _pattern(kb: KnowledgeBase, key: str, incidents: list[Incident]) -> Pattern:
 def category_patterns(kb: KnowledgeBase) -> list[Pattern]:
     order = {c: i for i, c in enumerate(kb.settings.root_cause_categories)}
     keys = sorted(kb.by_category, key=lambda c: (order.get(c, len(order)), c))
-    return [_pattern(kb, c, kb.by_category[c]) for c in keys]
+    return [pattern_for(kb, c, kb.by_category[c]) for c in keys]
 
 
 def service_patterns(kb: KnowledgeBase) -> list[Pattern]:
     keys = sorted(kb.by_service, key=lambda s: (-len(kb.by_service[s]), s))
-    return [_pattern(kb, s, kb.by_service[s]) for s in keys]
+    return [pattern_for(kb, s, kb.by_service[s]) for s in keys]
 
 
 @dataclass

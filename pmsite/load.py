@@ -42,7 +42,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Parser.__init__(self)
             Composer.__init__(self)
 
-LIBYAML = _Loader.__name__.startswith("C")
 _STR = "tag:yaml.org,2002:str"
 _TAG_CACHE: dict[str, str] = {}
 

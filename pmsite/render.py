@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import markdown
 import nh3
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .analyse import human_duration, offset_label, slugify
 
@@ -186,6 +186,3 @@ def url_helper(page_url: str) -> Callable[[str], str]:
 
     return link
 
-
-def text(value: Any) -> Markup:
-    return escape(value)

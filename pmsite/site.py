@@ -307,7 +307,7 @@ class SiteBuilder:
         )
 
     def _render_group(self, spec: PageSpec, kind: str, heading: str, incidents: list[Incident]) -> str:
-        pattern = figures._pattern(self.kb, spec.key, incidents)
+        pattern = figures.pattern_for(self.kb, spec.key, incidents)
         return self.templates.render(
             "pmsite/group.html",
             kind=kind,
@@ -359,5 +359,3 @@ def _unique_urls(prefix: str, names: list[str]) -> dict[str, str]:
         urls[name] = f"{prefix}/{candidate}/"
     return urls
 
-
-__all__ = ["PageSpec", "RenderedPage", "SiteBuilder", "headings", "slugify"]
