@@ -212,15 +212,23 @@ def pattern_for(kb: KnowledgeBase, key: str, incidents: list[Incident]) -> Patte
     )
 
 
-def category_patterns(kb: KnowledgeBase) -> list[Pattern]:
+def category_keys(kb: KnowledgeBase) -> list[str]:
+    """Root-cause categories in the configured order (unknown ones last)."""
     order = {c: i for i, c in enumerate(kb.settings.root_cause_categories)}
-    keys = sorted(kb.by_category, key=lambda c: (order.get(c, len(order)), c))
-    return [pattern_for(kb, c, kb.by_category[c]) for c in keys]
+    return sorted(kb.by_category, key=lambda c: (order.get(c, len(order)), c))
+
+
+def service_keys(kb: KnowledgeBase) -> list[str]:
+    """Services with the most incidents first."""
+    return sorted(kb.by_service, key=lambda s: (-len(kb.by_service[s]), s))
+
+
+def category_patterns(kb: KnowledgeBase) -> list[Pattern]:
+    return [pattern_for(kb, c, kb.by_category[c]) for c in category_keys(kb)]
 
 
 def service_patterns(kb: KnowledgeBase) -> list[Pattern]:
-    keys = sorted(kb.by_service, key=lambda s: (-len(kb.by_service[s]), s))
-    return [pattern_for(kb, s, kb.by_service[s]) for s in keys]
+    return [pattern_for(kb, s, kb.by_service[s]) for s in service_keys(kb)]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
-from .model import Document, Loc, document_rules
+from .model import Document, Loc, _nested_model, document_rules
 from .problems import Problem, field_path
 from .settings import Settings
 
@@ -291,8 +291,6 @@ def _fields_at(loc: Loc) -> list[str]:
         info = model.model_fields.get(part) if hasattr(model, "model_fields") else None
         if info is None:
             return []
-        from .model import _nested_model
-
         nxt = _nested_model(info.annotation)
         if nxt is None:
             return []

@@ -90,6 +90,7 @@ class SiteBuilder:
         self.markdown = markdown
         self.checklist = checklist
         self.specs: dict[str, PageSpec] = {}
+        self._patterns: dict[tuple[str, str], figures.Pattern] = {}
         self.category_urls = _unique_urls("categories", sorted(kb.by_category))
         self.service_urls = _unique_urls("services", sorted(kb.by_service))
         self._plan()
@@ -253,8 +254,8 @@ class SiteBuilder:
             fishbone=fishbone,
             fishbone_chart=Markup(chart) if self.kb.incidents else None,
             category_chart=None,
-            categories=figures.category_patterns(self.kb),
-            services=figures.service_patterns(self.kb),
+            categories=[self._pattern("category", c) for c in figures.category_keys(self.kb)],
+            services=[self._pattern("service", s) for s in figures.service_keys(self.kb)],
             **self._context(spec),
         )
 
@@ -306,8 +307,8 @@ class SiteBuilder:
             "pmsite/history.html", h=h, total=len(self.kb.incidents), charts=chart_list, **self._context(spec)
         )
 
-    def _render_group(self, spec: PageSpec, kind: str, heading: str, incidents: list[Incident]) -> str:
-        pattern = figures.pattern_for(self.kb, spec.key, incidents)
+    def _render_group(self, spec: PageSpec, kind: str, heading: str) -> str:
+        pattern = self._pattern(kind, spec.key)
         return self.templates.render(
             "pmsite/group.html",
             kind=kind,
@@ -318,11 +319,19 @@ class SiteBuilder:
             **self._context(spec),
         )
 
+    def _pattern(self, kind: str, key: str) -> figures.Pattern:
+        """One pattern per category or service, shared by the patterns page and its own page."""
+        cached = self._patterns.get((kind, key))
+        if cached is None:
+            incidents = self.kb.by_category[key] if kind == "category" else self.kb.by_service[key]
+            cached = self._patterns[(kind, key)] = figures.pattern_for(self.kb, key, incidents)
+        return cached
+
     def _render_category(self, spec: PageSpec, *, edit_url: str | None) -> str:
-        return self._render_group(spec, "category", f"Root cause: {spec.key}", self.kb.by_category[spec.key])
+        return self._render_group(spec, "category", f"Root cause: {spec.key}")
 
     def _render_service(self, spec: PageSpec, *, edit_url: str | None) -> str:
-        return self._render_group(spec, "service", f"Service: {spec.key}", self.kb.by_service[spec.key])
+        return self._render_group(spec, "service", f"Service: {spec.key}")
 
 
 @dataclass
