@@ -31,6 +31,10 @@ class PmsiteConfig(Config):
     publish_drafts = c.Type(bool, default=False)
     reference_date = c.Optional(_DateOrString())
     checklist = c.Type(bool, default=True)
+    search = c.Type(bool, default=True)  # pmsite's Pagefind search replaces Material's search plugin
+    # Files under the incidents folder other than post-mortems are not published unless they match one of these
+    # glob patterns (e.g. "*.png" for diagrams a post-mortem links to).
+    publish_incident_files = c.ListOfItems(c.Type(str), default=[])
 
     severities = c.Type(dict, default=dict(s.DEFAULT_SEVERITIES))
     detection_methods = c.ListOfItems(c.Type(str), default=list(s.DEFAULT_DETECTION_METHODS))
