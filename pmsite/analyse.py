@@ -82,6 +82,15 @@ class Action:
     def open(self) -> bool:
         return self.item.status not in CLOSED_STATUSES
 
+    @property
+    def anchor(self) -> str:
+        """Where the item is on its incident page (``action-a1``): the one rule for the page, the JSON and the calendar.
+
+        Action ids are letters, digits, '-' and '_' and unique regardless of case, so the
+        lower-cased id is a valid, unique fragment.
+        """
+        return "action-" + self.id.lower()
+
 
 @dataclass
 class Related:
