@@ -584,7 +584,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--count", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
+
+    p = command("draft", cmd_draft, "start a draft post-mortem from the incident record (PagerDuty, Opsgenie, Slack, CSV)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="pagerduty: INCIDENT.json [LOG_ENTRIES.json ...]; "
+                   "opsgenie: ALERT.json [LOGS.json ...]; slack: EXPORT_DIR (or its .zip); csv: FILE")
+    p.add_argument("--from", dest="source", required=True, choices=["pagerduty", "opsgenie", "slack", "csv"])
+    p.add_argument("--channel", help="slack: the incident's channel in the export")
+    p.add_argument("--mapping", type=Path, metavar="FILE",
+                   help="YAML: the tool's severities, services, teams and people to this site's values and roles")
+    p.add_argument("--title", help="one line (default: the record's title)")
+    p.add_argument("--severity", help="a configured severity level (default: mapped from the record)")
+    p.add_argument("--service", action="append", metavar="S", help="an affected service (repeatable; default: mapped)")
+    p.add_argument("--id", help="the id (default: INC-<year>-<MMDD> of the start, made unique)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--dir", help="folder to write to (default: the configured incidents folder)")
+    target.add_argument("-o", "--output", type=Path, metavar="FILE", help="the file to write (never overwritten)")
     return parser
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """The work is in :mod:`pmsite.importers`; here its errors become the CLI's exit statuses."""
+    config = load_site_config(args.config_file)
+    from .importers import DraftError, DraftUsage, Request, make_draft
+
+    request = Request(
+        source=args.source, inputs=[Path(p) for p in args.inputs], channel=args.channel, mapping=args.mapping,
+        folder=Path(args.dir) if args.dir else config.incidents_path, output=args.output, title=args.title,
+        severity=args.severity, services=args.service or [], doc_id=args.id,
+        search=[config.incidents_path] if config.incidents_path.is_dir() else [],
+        schema_file=config.base / "schema" / "postmortem.schema.json",
+    )
+    try:
+        result = make_draft(request, config.settings)
+    except DraftUsage as exc:
+        raise UsageError(str(exc)) from None
+    except DraftError as exc:
+        raise CommandError(str(exc)) from None
+    _emit(f"created {_shown(result.path)}")
+    for note in result.notes:
+        _emit(f"note: {note}", err=True)
+    _emit(f"next: fill in every TODO with the people involved, then run: pmsite validate {_shown(result.path)}", err=True)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
