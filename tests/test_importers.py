@@ -142,7 +142,7 @@ def test_pagerduty_incident_and_two_log_pages(tmp_path: Path) -> None:
     assert [(link.title, link.url) for link in doc.links] == [
         ("PagerDuty incident #4521", "https://example.pagerduty.com/incidents/Q2PXW7LR9ZB1KM")]
     assert line(text, "started_at:") == "started_at: 2024-06-11T16:38:45+02:00  # the record's first event; impact may have begun earlier"
-    assert line(text, "severity:").endswith("# PagerDuty priority P1, from mapping.yaml")
+    assert line(text, "severity:").endswith("# PagerDuty priority \"P1\", from mapping.yaml")
     assert line(text, "services:").endswith('# from PagerDuty service "Checkout API"')
     no_people(text, "pagerduty")
     assert "\x07" not in text and "Notified" not in text
@@ -152,7 +152,7 @@ def test_pagerduty_pages_in_one_file_and_the_default_mapping(tmp_path: Path) -> 
     _, text, doc = draft(kb(tmp_path), "--from", "pagerduty", str(PD / "incident.json"), str(PD / "log_entries_pages.json"))
     # without a mapping file: P1 -> 1 by default, service and team names become slugs, people are left out
     assert (doc.severity, doc.services, doc.teams) == (1, ["checkout-api"], ["payments-platform"])
-    assert line(text, "severity:").endswith("# PagerDuty priority P1, by the default mapping")
+    assert line(text, "severity:").endswith("# PagerDuty priority \"P1\", by the default mapping")
     assert [(at, event, kind) for at, event, kind, _, _ in timeline(doc)] == [
         (at, event.replace("Incident commander", "a responder"), kind) for at, event, kind, _, _ in PD_TIMELINE]
     assert [e.actor for e in doc.timeline] == ["Alerting integration", None, "PagerDuty", None, None, None, None]
@@ -169,7 +169,7 @@ def test_pagerduty_without_a_log_file(tmp_path: Path) -> None:
         ("2024-12-02T09:15:00-05:00", "Incident triggered: Search indexer queue backlog", "detection", None, []),
         ("2024-12-02T10:02:30-05:00", "Incident resolved", "resolution", None, []),
     ]
-    assert line(text, "severity:").endswith("# PagerDuty urgency low, by the default mapping")
+    assert line(text, "severity:").endswith("# PagerDuty urgency \"low\", by the default mapping")
     assert line(text, "detection:").startswith("detection: unknown                # TODO: how it was noticed:")
     assert line(text, "# mitigated_at:").endswith("# TODO: when impact was first reduced, if it was")
     no_people(text, "pagerduty")
@@ -334,6 +334,18 @@ def test_offsets_are_kept_and_events_ordered_by_instant(tmp_path: Path) -> None:
         "resolved_at: 2023-12-31T12:30:00-12:00"]
 
 
+def test_csv_evidence_that_would_not_validate_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("timestamp,event,evidence\n"
+                                    "2024-09-03T04:40:00Z,Alert fired,javascript:alert(1)\n"
+                                    "2024-09-03T04:41:00Z,Dashboard checked,ticket:4521 see https://x.example/1\n",
+                                    encoding="utf-8")
+    _, text, doc = draft(kb(tmp_path), "--from", "csv", "t.csv")
+    assert [e.evidence for e in doc.timeline] == [[], ["ticket:4521 see https://x.example/1"]]
+    assert line(text, "  - at: 2024-09-03T04:40:00Z").endswith(
+        "# TODO: evidence left out: only http(s) links and plain text are kept")
+    assert "javascript" not in text
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("timestamp,event\n2024-09-03T04:40:00,Alert fired\n",
      "t.csv:2: timestamp: expected a timestamp with an offset (Z or +hh:mm), got \"2024-09-03T04:40:00\" without one"),
@@ -380,7 +392,7 @@ def test_the_sites_own_severity_levels(tmp_path: Path) -> None:
     levels = Settings.from_mapping({"severities": {"P1": "Outage", "P2": "Degradation"}})
     _, text, doc = draft(root, "--from", "pagerduty", str(PD / "incident.json"), settings=levels)
     assert doc.severity == "P1"  # one of this site's levels
-    assert line(text, "severity:") == 'severity: "P1"                    # PagerDuty priority P1: the same level here'
+    assert line(text, "severity:") == 'severity: "P1"                    # PagerDuty priority "P1": the same level here'
     copy(PD / "incident.json", tmp_path / "p3.json", lambda d: d["incident"]["priority"].update(summary="P3"))
     proc = run("draft", "--from", "pagerduty", "p3.json", cwd=root)
     assert proc.returncode == 1

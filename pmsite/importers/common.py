@@ -506,15 +506,15 @@ def _severity(record: Record, request: Request, mapping: Mapping, settings: Sett
         return lowest, f"TODO: the {record.tool} record has no severity; choose a level: {', '.join(levels)}"
     table, source = record.severity
     label, defaults = SEVERITY_TABLES[table]
-    value = clean(source.value, one_line=True, limit=40)
+    value = clean(source.value, one_line=True)
     mapped = mapping.severity.get(table, {})
     if key_of(value) in mapped:
-        return mapped[key_of(value)], f"{label} {value}, from {Path(mapping.origin).name}"
+        return mapped[key_of(value)], f"{label} {shown(value)}, from {Path(mapping.origin).name}"
     if value in levels:
-        return levels[value], f"{label} {value}: the same level here"
+        return levels[value], f"{label} {shown(value)}: the same level here"
     default = next((level for tool_value, level in defaults.items() if key_of(tool_value) == key_of(value)), None)
     if default is not None and str(default) in levels:
-        return levels[str(default)], f"{label} {value}, by the default mapping"
+        return levels[str(default)], f"{label} {shown(value)}, by the default mapping"
     example = list(levels)[-1]
     problems.append(
         f"{source.where}: {label} {shown(value)} has no severity level in {mapping.origin} "
@@ -529,7 +529,7 @@ def _site_names(sources: list[Source], section: dict[str, list[str]] | None, lab
     out: list[str] = []
     notes: list[str] = []
     for source in sources:
-        value = clean(source.value, one_line=True, limit=80)
+        value = clean(source.value, one_line=True)
         if section is None:
             names = [slugify(record.redactor.text(value, one_line=True))]
         else:
@@ -537,11 +537,10 @@ def _site_names(sources: list[Source], section: dict[str, list[str]] | None, lab
             if hit is None:
                 problems.append(
                     f"{source.where}: {label} {shown(value)} is not in the {key} of {mapping.origin}; add it to the "
-                    f"mapping file under {key}:, e.g. {json.dumps(value, ensure_ascii=False)}: "
-                    f"{slugify(value) if key == 'services' else 'platform'}")
+                    f"mapping file under {key}:, e.g. {json.dumps(value, ensure_ascii=False)}: {slugify(value)}")
                 continue
             names = hit
-        notes.append(f"{label} {json.dumps(record.redactor.text(value, one_line=True, limit=40), ensure_ascii=False)}")
+        notes.append(f"{label} {shown(record.redactor.text(value, one_line=True, limit=40))}")
         out.extend(n for n in names if n not in out)
     return out, notes
 
@@ -659,7 +658,7 @@ def _identity(request: Request, started: dt.datetime, slug_source: str, settings
 
 def write_draft(record: Record, request: Request, mapping: Mapping, settings: Settings) -> Result:
     """Map the record into this site's values and write the draft; return its path and notes."""
-    events = sorted(record.events, key=lambda e: e.at)
+    events = sorted((e for e in record.events if e.text), key=lambda e: e.at)  # stable: ties keep the record's order
     if not events:
         raise DraftError(f"{record.tool} {record.reference}: no event with a time; a draft needs at least one")
     problems: list[str] = []

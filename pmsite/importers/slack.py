@@ -71,6 +71,10 @@ class _Export:
             self.prefix = str(PurePosixPath(min(tops, key=len)).parent).removeprefix(".")
             self.prefix = f"{self.prefix}/" if self.prefix else ""
 
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
     def name(self, member: str) -> str:
         return f"{self.root}/{member}" if self.zip is None else f"{self.root}:{self.prefix}{member}"
 
@@ -174,7 +178,14 @@ def read(request: Request, mapping: Mapping) -> Record:
     if not request.channel:
         raise DraftUsage("--from slack needs --channel NAME: the incident's channel in the export")
     export = _Export(request.inputs[0])
-    channel = _channel(export, request.channel)
+    try:
+        return _read(export, request.channel, mapping)
+    finally:
+        export.close()
+
+
+def _read(export: _Export, wanted: str, mapping: Mapping) -> Record:
+    channel = _channel(export, wanted)
     name = clean(channel["name"], one_line=True, limit=80)
     users = {u["id"]: u for u in _list(export, "users.json", False) if isinstance(u, dict) and isinstance(u.get("id"), str)}
     days = export.days(channel["name"])
