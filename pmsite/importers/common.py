@@ -239,6 +239,11 @@ class Mapping:
         return None
 
 
+def _key(value: Any) -> str:
+    """A key of the mapping file, shown in a message."""
+    return clean(str(value), one_line=True, limit=40)
+
+
 def _names(value: Any, where: str, problems: list[str]) -> list[str] | None:
     items = value if isinstance(value, list) else [value]
     out = [clean(v, one_line=True) for v in items]
@@ -283,10 +288,10 @@ def load_mapping(path: Path | None, settings: Settings) -> Mapping:
         if key not in SECTIONS:
             close = difflib.get_close_matches(str(key), SECTIONS, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(SECTIONS)}"
-            problems.append(f"{name}: {clean(str(key), one_line=True, limit=40)}: unknown section; {hint}")
+            problems.append(f"{name}: {_key(key)}: unknown section; {hint}")
     levels = {str(level): level for level in settings.severities}
     for table, values in (section("severity") or {}).items():
-        where = f"{name}: severity.{table}"
+        where = f"{name}: severity.{_key(table)}"
         if table not in SEVERITY_TABLES:
             problems.append(f"{where}: unknown table; expected one of {', '.join(SEVERITY_TABLES)}")
             continue
@@ -296,7 +301,7 @@ def load_mapping(path: Path | None, settings: Settings) -> Mapping:
         table_out: dict[str, int | str] = {}
         for tool_value, level in values.items():
             if isinstance(level, bool) or str(level) not in levels:
-                problems.append(f"{where}.{tool_value}: expected a severity level of this site "
+                problems.append(f"{where}.{_key(tool_value)}: expected a severity level of this site "
                                 f"({', '.join(levels)}), got {shown(level)}")
             else:
                 table_out[key_of(tool_value)] = levels[str(level)]
@@ -306,7 +311,7 @@ def load_mapping(path: Path | None, settings: Settings) -> Mapping:
         if values is not None:
             names: dict[str, list[str]] = {}
             for tool_name, site in values.items():
-                mapped = _names(site, f"{name}: {key}.{tool_name}", problems)
+                mapped = _names(site, f"{name}: {key}.{_key(tool_name)}", problems)
                 if mapped is not None:
                     names[key_of(tool_name)] = mapped
             setattr(out, key, names)
@@ -316,11 +321,11 @@ def load_mapping(path: Path | None, settings: Settings) -> Mapping:
         elif isinstance(role, str) and clean(role, one_line=True) and "\n" not in role.strip():
             out.actors[key_of(who)] = clean(role, one_line=True)
         else:
-            problems.append(f"{name}: actors.{who}: expected a role or a system on one line (or null to leave it out), "
+            problems.append(f"{name}: actors.{_key(who)}: expected a role or a system on one line (or null to leave it out), "
                             f"got {shown(role)}")
     for phrase, kind in (section("kinds") or {}).items():
         if kind not in TIMELINE_KINDS or not str(phrase).strip():
-            problems.append(f"{name}: kinds.{phrase}: expected a timeline kind ({', '.join(TIMELINE_KINDS)}), got {shown(kind)}")
+            problems.append(f"{name}: kinds.{_key(phrase)}: expected a timeline kind ({', '.join(TIMELINE_KINDS)}), got {shown(kind)}")
         else:
             out.kinds.append((_phrase(str(phrase)), kind))
     if problems:
