@@ -1,12 +1,17 @@
-"""Charts as inline SVG strings, rendered at build time.
+"""Charts as inline SVG strings, rendered at build time, readable at any width.
 
-Why this shape: the site must work without JavaScript or external requests,
-so every chart is a self-contained ``<svg>`` with a ``<title>`` and a
-``<desc>`` (the text alternative). Text and axes use ``currentColor`` so
-Material's light and dark palettes both work; series use a fixed palette of
-mid-tone colours with at least 3:1 contrast on white and on the slate
-background, given both as ``pm-series-N`` classes (for theming) and inline
-``fill``/``stroke`` attributes (so the SVG works without the stylesheet).
+Why this shape: the site works without JavaScript or outside requests, so every
+chart is a self-contained ``<svg>`` with a ``<title>`` and a ``<desc>``. SVG text
+scales with its view box, so one drawing cannot read well both in a 930 px
+column and on a 358 px phone: each chart is drawn twice, for a wide and for a
+narrow column, and the stylesheet shows the one that fits (the wide one in
+print). Each drawing's view box is close to the width it is shown at, so its
+text renders near its nominal size: 13 px wide, 12 px narrow.
+
+Colour is never the only cue: stacked series also differ by fill pattern, lines
+by marker, and every chart has a legend in words and a data table. Series
+colours come from the stylesheet (both palettes); inline fills are the light
+palette's, so the SVG still reads without the stylesheet.
 
 All text is XML-escaped because labels come from authors. Output is
 deterministic (no random ids, no clock, coordinates rounded to two decimals)
@@ -17,47 +22,45 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 
-__all__ = [
-    "KIND_COLOURS",
-    "PALETTE",
-    "bar_chart",
-    "css",
-    "fishbone",
-    "line_chart",
-    "stacked_bars",
-    "timeline_chart",
-]
+__all__ = ["LAYOUTS", "NARROW", "PALETTE", "SEVERITY_COLOURS", "WIDE", "Layout", "bar_chart", "hbar_chart", "range_chart", "responsive", "stacked_bars"]
 
-# Mid-tones (relative luminance ~0.2): >= 3.8:1 on #fff and on Material slate (#1e2029).
-PALETTE: tuple[str, ...] = ("#0081ca", "#cc5900", "#008d66", "#9568bd", "#a57200", "#bf5891", "#118996", "#7b7b7b")
-KIND_COLOURS: dict[str, str] = {
-    "trigger": "#dd4545",
-    "detection": "#cc5900",
-    "escalation": "#9568bd",
-    "decision": "#a57200",
-    "mitigation": "#0081ca",
-    "resolution": "#008d66",
-    "communication": "#bf5891",
-    "other": "#7b7b7b",
-    "unspecified": "#7b7b7b",
-}
-
-WIDTH = 640  # full-width figures: timeline, fishbone
-# Charts with a value axis sit beside their data table (about 400px wide), so a narrower
-# view box keeps their text near its nominal size when the SVG is scaled down.
-PLOT_WIDTH = 480
+# Okabe-Ito, the palette made for colour-blind readers; each >= 3:1 on white.
+PALETTE: tuple[str, ...] = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56798f", "#a6611a", "#6b6b6b")
+# Severity is ordered: dark red for the worst down to blue, distinct for every kind of colour vision.
+SEVERITY_COLOURS: tuple[str, ...] = ("#b2182b", "#d6604d", "#4393c3", "#2166ac", "#6b6b6b", "#8a6d00")
 CHAR_W = 0.6  # average glyph width in em, generous so estimated text never overflows
-_ROOT = 'fill="currentColor" font-size="11"'
-_GRID = 'stroke="currentColor" stroke-opacity="0.15"'
-_AXIS = 'stroke="currentColor" stroke-opacity="0.6"'
+_GRID = 'stroke="currentColor" stroke-opacity="0.18"'
+_AXIS = 'stroke="currentColor" stroke-opacity="0.7"'
 # XML 1.0 forbids these; lone surrogates cannot be encoded as UTF-8 either.
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One drawing of a chart: the width of its view box and the size of its text in it."""
+
+    name: str
+    width: float
+    font: float
+    plot_h: float
+
+
+WIDE = Layout("wide", 720, 13, 220)
+NARROW = Layout("narrow", 340, 12, 190)
+LAYOUTS = (WIDE, NARROW)
+
+
+def responsive(chart_id: str, draw: Callable[[Layout, str], str]) -> str:
+    """The chart drawn for each layout; the stylesheet shows one (``pm-svg--wide``/``--narrow``)."""
+    return "".join(draw(layout, f"{_safe_id(chart_id)}-{layout.name}") for layout in LAYOUTS)
 
 
 # --- helpers ---------------------------------------------------------------
@@ -80,7 +83,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
 
 
-def _text_w(text: str, size: float = 11) -> float:
+def _text_w(text: str, size: float) -> float:
     return len(text) * size * CHAR_W
 
 
@@ -107,35 +110,31 @@ def _safe_id(chart_id: str) -> str:
     return _NOT_ID.sub("-", chart_id) or "chart"
 
 
-def _open(chart_id: str, title: str, desc: str, width: float, height: float) -> str:
-    cid = _safe_id(chart_id)
+def _num(value: float) -> str:
+    """A data value for people: integers without decimals, others with at most one."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _open(cid: str, layout: Layout, title: str, desc: str, height: float) -> str:
     # id on the root lets pages link to or select a chart; ids of title/desc derive from it.
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'role="img" aria-labelledby="{cid}-title {cid}-desc" class="pm-svg" id="{cid}" {_ROOT}>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(layout.width)} {_n(height)}" '
+        f'role="img" aria-labelledby="{cid}-title {cid}-desc" class="pm-svg pm-svg--{layout.name}" id="{cid}" '
+        f'fill="currentColor" font-size="{_n(layout.font)}">'
         f'<title id="{cid}-title">{_e(title)}</title><desc id="{cid}-desc">{_e(desc)}</desc>'
     )
 
 
-def _num(value: float) -> str:
-    """A data value for people: integers without decimals, others with at most two."""
-    return str(int(value)) if float(value).is_integer() else _n(value)
+def period_noun(labels: Sequence[str], count: int | None = None) -> str:
+    """Name the x axis unit ("12 months") when the labels make it obvious."""
+    n = len(labels) if count is None else count
+    for pattern, noun in ((_MONTH, "month"), (_QUARTER, "quarter"), (_YEAR, "year")):
+        if labels and all(pattern.match(str(label)) for label in labels):
+            return noun if n == 1 else noun + "s"
+    return "point" if n == 1 else "points"
 
 
-def _period_noun(labels: Sequence[str]) -> str:
-    """Name the x axis unit in descriptions ("12 months") when the labels make it obvious."""
-    if labels and all(_MONTH.match(str(label)) for label in labels):
-        return "month" if len(labels) == 1 else "months"
-    if labels and all(_QUARTER.match(str(label)) for label in labels):
-        return "quarter" if len(labels) == 1 else "quarters"
-    return "point" if len(labels) == 1 else "points"
-
-
-def _with_unit(value: float, unit: str) -> str:
-    return f"{_num(value)} {unit}".strip()
-
-
-def _ticks(lo: float, hi: float, *, integer: bool, count: int = 5) -> list[float]:
+def _ticks(lo: float, hi: float, *, integer: bool, count: int = 4) -> list[float]:
     """About ``count`` evenly spaced round values covering ``lo``..``hi`` (whole numbers for counts)."""
     if hi <= lo:
         hi = lo + 1
@@ -150,32 +149,46 @@ def _ticks(lo: float, hi: float, *, integer: bool, count: int = 5) -> list[float
     return [round(start + i * step, 9) for i in range(int(round((end - start) / step)) + 1)]
 
 
-def _label_every(labels: Sequence[str], slot: float, size: float = 11) -> int:
+def label_every(labels: Sequence[str], slot: float, size: float) -> int:
     """Print every k-th x label so they do not overlap; k from 1, 2, 3, 4, 6, 12... (months, quarters)."""
     if not labels:
         return 1
-    need = max(_text_w(str(label)[:20], size) for label in labels) + 6
-    for k in (1, 2, 3, 4, 6, 12, 24, 36, 48, 60):
+    need = max(_text_w(str(label)[:20], size) for label in labels) + size
+    for k in (1, 2, 3, 4, 6, 8, 12, 24, 36, 48, 60):
         if k * slot >= need:
             return k
     return max(1, math.ceil(need / max(slot, 1e-6)))
 
 
-def _legend(items: Sequence[tuple[str, str, str]], x0: float, y0: float, right: float) -> tuple[str, float]:
-    """Swatches with names, wrapped onto rows; returns the markup and the height used."""
+def _pattern(pid: str, index: int, colour: str, cls: str) -> str:
+    """A fill pattern per series, so stacked series differ by more than colour."""
+    base = f'<rect class="{cls}" width="8" height="8" fill="{colour}"/>'
+    marks = (
+        "",
+        '<path d="M-2 2L2 -2M0 8L8 0M6 10L10 6" stroke="#fff" stroke-opacity=".75" stroke-width="1.6"/>',
+        '<circle cx="4" cy="4" r="1.6" fill="#fff" fill-opacity=".8"/>',
+        '<path d="M0 4H8M4 0V8" stroke="#fff" stroke-opacity=".75" stroke-width="1.4"/>',
+        '<path d="M0 2H8M0 6H8" stroke="#fff" stroke-opacity=".75" stroke-width="1.2"/>',
+        '<path d="M2 0V8M6 0V8" stroke="#fff" stroke-opacity=".75" stroke-width="1.2"/>',
+    )[index % 6]
+    return f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">{base}{marks}</pattern>'
+
+
+def _legend(items: Sequence[tuple[str, str]], layout: Layout, x0: float, y0: float, right: float) -> tuple[str, float]:
+    """Swatches (given as markup drawn at 0,0, 12x12) with names, wrapped onto rows; markup and height used."""
     if not items:
         return "", 0.0
+    size = layout.font
+    row_h = size + 8
     parts = ['<g class="pm-legend">']
-    x, y, row_h = x0, y0, 16.0
-    for cls, colour, name in items:
-        text = _clip(name, 40)
-        w = 14 + _text_w(text) + 14
+    x, y = x0, y0
+    for swatch, name in items:
+        text = _clip(name, 48)
+        w = 18 + _text_w(text, size) + 16
         if x > x0 and x + w > right:
             x, y = x0, y + row_h
-        parts.append(
-            f'<rect class="{cls}" x="{_n(x)}" y="{_n(y + 2)}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{_n(x + 14)}" y="{_n(y + 11)}">{_e(text)}</text>'
-        )
+        parts.append(f'<g transform="translate({_n(x)} {_n(y + 2)})">{swatch}</g>')
+        parts.append(f'<text x="{_n(x + 18)}" y="{_n(y + size)}">{_e(text)}</text>')
         x += w
     parts.append("</g>")
     return "".join(parts), y + row_h - y0
@@ -184,439 +197,263 @@ def _legend(items: Sequence[tuple[str, str, str]], x0: float, y0: float, right: 
 class _Plot:
     """Geometry of a chart with a value (y) axis and one slot per x label."""
 
-    def __init__(
-        self, x_labels: Sequence[str], lo: float, hi: float, *, integer: bool, y_label: str, top: float = 18
-    ) -> None:
-        self.ticks = _ticks(lo, hi, integer=integer)
-        self.lo, self.hi = self.ticks[0], self.ticks[-1]
-        widest = max(_text_w(_num(t)) for t in self.ticks)
-        self.left = (22 if y_label else 6) + widest + 6
-        self.right = 10.0
-        self.top = top
-        self.plot_h = 180.0
-        self.bottom = self.top + self.plot_h
-        self.plot_w = PLOT_WIDTH - self.left - self.right
+    def __init__(self, layout: Layout, x_labels: Sequence[str], ticks: list[float], *, y_title: str, tick_text: Callable[[float], str]) -> None:
+        self.layout = layout
+        self.ticks = ticks
+        self.lo, self.hi = ticks[0], ticks[-1]
+        self.tick_text = tick_text
+        widest = max(_text_w(tick_text(t), layout.font) for t in ticks)
+        self.left = widest + 10
+        self.right = layout.width - 8
+        self.y_title = y_title
+        self.top = layout.font + 14 if y_title else 8
+        self.bottom = self.top + layout.plot_h
         self.labels = [str(label) for label in x_labels]
-        self.slot = self.plot_w / max(1, len(self.labels))
-        self.y_label = y_label
+        self.slot = (self.right - self.left) / max(1, len(self.labels))
 
     def y(self, value: float) -> float:
-        return self.bottom - self.plot_h * (value - self.lo) / (self.hi - self.lo)
+        return self.bottom - self.layout.plot_h * (value - self.lo) / (self.hi - self.lo)
 
     def centre(self, i: int) -> float:
         return self.left + self.slot * (i + 0.5)
 
     def axes(self) -> str:
-        parts = ['<g class="pm-axis-y" text-anchor="end">']
+        f = self.layout.font
+        parts = []
+        if self.y_title:
+            parts.append(f'<text class="pm-axis-title" x="0" y="{_n(f)}">{_e(_clip(self.y_title, 60))}</text>')
+        parts.append('<g class="pm-axis-y" text-anchor="end">')
         for t in self.ticks:
-            y = _n(self.y(t))
+            y = self.y(t)
             parts.append(
-                f'<line x1="{_n(self.left)}" y1="{y}" x2="{_n(PLOT_WIDTH - self.right)}" y2="{y}" {_GRID}/>'
-                f'<text x="{_n(self.left - 5)}" y="{_n(self.y(t) + 4)}">{_num(t)}</text>'
+                f'<line x1="{_n(self.left)}" y1="{_n(y)}" x2="{_n(self.right)}" y2="{_n(y)}" {_GRID}/>'
+                f'<text x="{_n(self.left - 6)}" y="{_n(y + f * 0.35)}">{_e(self.tick_text(t))}</text>'
             )
         parts.append("</g>")
         base = _n(self.y(max(self.lo, min(0.0, self.hi))))
-        parts.append(f'<line x1="{_n(self.left)}" y1="{base}" x2="{_n(PLOT_WIDTH - self.right)}" y2="{base}" {_AXIS}/>')
-        if self.y_label:
-            mid = _n(self.top + self.plot_h / 2)
-            parts.append(
-                f'<text class="pm-axis-title" x="12" y="{mid}" transform="rotate(-90 12 {mid})" '
-                f'text-anchor="middle">{_e(_clip(self.y_label, 30))}</text>'
-            )
+        parts.append(f'<line x1="{_n(self.left)}" y1="{base}" x2="{_n(self.right)}" y2="{base}" {_AXIS}/>')
         return "".join(parts)
 
     def x_axis(self) -> tuple[str, float]:
         """Thinned x labels below the plot; returns markup and the y below them."""
-        every = _label_every(self.labels, self.slot)
-        y = _n(self.bottom + 15)
+        f = self.layout.font
+        every = label_every(self.labels, self.slot, f)
+        y = _n(self.bottom + f + 6)
         parts = ['<g class="pm-axis-x" text-anchor="middle">']
+        last = len(self.labels) - 1
         for i in range(0, len(self.labels), every):
-            parts.append(f'<text x="{_n(self.centre(i))}" y="{y}">{_e(_clip(self.labels[i], 20))}</text>')
+            x = self.centre(i)
+            half = _text_w(_clip(self.labels[i], 20), f) / 2
+            x = min(max(x, half + 1), self.layout.width - half - 1) if (i == 0 or i == last) else x
+            parts.append(f'<text x="{_n(x)}" y="{y}">{_e(_clip(self.labels[i], 20))}</text>')
         parts.append("</g>")
-        return "".join(parts), self.bottom + 24
+        return "".join(parts), self.bottom + f + 16
 
 
-def _series_items(names: Iterable[str]) -> list[tuple[str, str, str]]:
-    return [(f"pm-series-{i % 8}", PALETTE[i % 8], name) for i, name in enumerate(names)]
+def _count_text(value: float) -> str:
+    return _num(value)
 
 
 # --- charts with a value axis ------------------------------------------------
 
 
 def stacked_bars(
-    chart_id: str, title: str, x_labels: list[str], series: list[tuple[str, list[int]]], *, y_label: str = ""
+    chart_id: str,
+    title: str,
+    x_labels: list[str],
+    series: list[tuple[str, list[int]]],
+    *,
+    y_title: str = "",
+    colours: Sequence[str] = SEVERITY_COLOURS,
 ) -> str:
-    """One stacked bar per x label (e.g. incidents per month by severity), with a legend."""
+    """One stacked bar per x label (e.g. incidents per quarter by severity), with a legend."""
     n = len(x_labels)
     data = [[_count(values[i]) if i < len(values) else 0 for i in range(n)] for _, values in series]
     totals = [sum(column) for column in zip(*data, strict=True)] if data else [0] * n
     peak = max(totals, default=0)
-    unit = y_label or ""
-    desc = f"{len(series)} series over {n} {_period_noun(x_labels)}; {_with_unit(sum(totals), unit)} in all"
-    if peak:
-        desc += f"; highest: {x_labels[totals.index(peak)]} with {_with_unit(peak, unit)}"
-    plot = _Plot(x_labels, 0, peak, integer=True, y_label=y_label)
-    bar = max(1.0, plot.slot * 0.7)
     names = [str(name) for name, _ in series]
-    safe_names = [_e(name) for name in names]
-    width = _n(bar)
-    parts = [plot.axes(), '<g class="pm-bars">']
-    for i, label in enumerate(plot.labels):
-        x = _n(plot.centre(i) - bar / 2)
-        safe_label = _e(label)
-        base = 0
-        for s, column in enumerate(data):
-            value = column[i]
-            if not value:
-                continue
-            # round both edges first so stacked segments meet exactly
-            y_top, y_bottom = round(plot.y(base + value), 2), round(plot.y(base), 2)
-            parts.append(
-                f'<rect class="pm-series-{s % 8}" x="{x}" y="{_n(y_top)}" width="{width}" height="{_n(y_bottom - y_top)}" '
-                f'fill="{PALETTE[s % 8]}"><title>{safe_label}, {safe_names[s]}: {value}</title></rect>'
-            )
-            base += value
-    parts.append("</g>")
-    x_axis, y = plot.x_axis()
-    legend, legend_h = _legend(_series_items(names), plot.left, y, PLOT_WIDTH - plot.right)
-    height = y + legend_h + 4
-    return _open(chart_id, title, desc + ".", PLOT_WIDTH, height) + "".join(parts) + x_axis + legend + "</svg>"
+    desc = f"{len(series)} series over {n} {period_noun(x_labels)}; {sum(totals)} in all"
+    if peak:
+        desc += f"; highest: {x_labels[totals.index(peak)]} with {peak}"
+    desc += "."
+
+    def draw(layout: Layout, cid: str) -> str:
+        plot = _Plot(layout, x_labels, _ticks(0, peak, integer=True), y_title=y_title, tick_text=_count_text)
+        bar = max(1.0, plot.slot * 0.72)
+        defs = ["<defs>"]
+        for s in range(len(series)):
+            defs.append(_pattern(f"{cid}-p{s}", s, colours[s % len(colours)], f"pm-sev-{s % 6}"))
+        defs.append("</defs>")
+        parts = [plot.axes(), '<g class="pm-bars">']
+        safe_names = [_e(name) for name in names]
+        for i, label in enumerate(plot.labels):
+            x = _n(plot.centre(i) - bar / 2)
+            base = 0
+            for s, column in enumerate(data):
+                value = column[i]
+                if not value:
+                    continue
+                # round both edges first so stacked segments meet exactly
+                y_top, y_bottom = round(plot.y(base + value), 2), round(plot.y(base), 2)
+                parts.append(
+                    f'<rect x="{x}" y="{_n(y_top)}" width="{_n(bar)}" height="{_n(y_bottom - y_top)}" fill="url(#{cid}-p{s})">'
+                    f"<title>{_e(label)}, {safe_names[s]}: {value}</title></rect>"
+                )
+                base += value
+        parts.append("</g>")
+        x_axis, y = plot.x_axis()
+        swatches = [(f'<rect width="12" height="12" fill="url(#{cid}-p{s})"/>', name) for s, name in enumerate(names)]
+        legend, legend_h = _legend(swatches, layout, plot.left, y + 4, plot.right)
+        height = y + 4 + legend_h + 4
+        return _open(cid, layout, title, desc, height) + "".join(defs) + "".join(parts) + x_axis + legend + "</svg>"
+
+    return responsive(chart_id, draw)
 
 
-def bar_chart(chart_id: str, title: str, x_labels: list[str], values: list[int], *, y_label: str = "") -> str:
-    """Simple bars with the value printed above each (a histogram or counts per quarter)."""
+def bar_chart(chart_id: str, title: str, x_labels: list[str], values: list[int], *, y_title: str = "", colour: int = 0) -> str:
+    """Simple bars with the value printed above each non-empty one (counts per period)."""
     counts = [_count(values[i]) if i < len(values) else 0 for i in range(len(x_labels))]
     peak = max(counts, default=0)
-    noun = _period_noun(x_labels)
-    desc = (
-        f"{len(counts)} {'bar' if len(counts) == 1 else 'bars'}"
-        if noun.startswith("point")
-        else f"{len(counts)} {noun}"
-    )
-    desc += f"; {_with_unit(sum(counts), y_label)} in all"
+    desc = f"{len(counts)} {period_noun(x_labels)}; {sum(counts)} in all"
     if peak:
-        desc += f"; highest: {x_labels[counts.index(peak)]} with {_with_unit(peak, y_label)}"
-    plot = _Plot(x_labels, 0, peak, integer=True, y_label=y_label)
-    bar = max(1.0, plot.slot * 0.7)
-    base = round(plot.y(0), 2)
-    parts = [plot.axes(), '<g class="pm-bars">']
-    labels = ['<g class="pm-values" text-anchor="middle" font-size="10">']
-    for i, (label, value) in enumerate(zip(plot.labels, counts, strict=True)):
-        centre = plot.centre(i)
-        y_top = round(plot.y(value), 2)
-        if value:
+        desc += f"; highest: {x_labels[counts.index(peak)]} with {peak}"
+    desc += "."
+    cls, fill = f"pm-series-{colour % 8}", PALETTE[colour % 8]
+
+    def draw(layout: Layout, cid: str) -> str:
+        plot = _Plot(layout, x_labels, _ticks(0, peak, integer=True), y_title=y_title, tick_text=_count_text)
+        bar = max(1.0, plot.slot * 0.72)
+        base = round(plot.y(0), 2)
+        small = layout.font - 1
+        parts = [plot.axes(), '<g class="pm-bars">']
+        values_g = [f'<g class="pm-values" text-anchor="middle" font-size="{_n(small)}">']
+        for i, (label, value) in enumerate(zip(plot.labels, counts, strict=True)):
+            if not value:
+                continue
+            centre = plot.centre(i)
+            y_top = round(plot.y(value), 2)
             parts.append(
-                f'<rect class="pm-series-0" x="{_n(centre - bar / 2)}" y="{_n(y_top)}" width="{_n(bar)}" '
-                f'height="{_n(base - y_top)}" fill="{PALETTE[0]}"><title>{_e(label)}: {value}</title></rect>'
+                f'<rect class="{cls}" x="{_n(centre - bar / 2)}" y="{_n(y_top)}" width="{_n(bar)}" '
+                f'height="{_n(base - y_top)}" fill="{fill}"><title>{_e(label)}: {value}</title></rect>'
             )
-        if _text_w(str(value), 10) <= plot.slot:
-            labels.append(f'<text x="{_n(centre)}" y="{_n(y_top - 4)}">{value}</text>')
-    parts.append("</g>")
-    labels.append("</g>")
-    x_axis, y = plot.x_axis()
-    return _open(chart_id, title, desc + ".", PLOT_WIDTH, y + 4) + "".join(parts) + "".join(labels) + x_axis + "</svg>"
+            if _text_w(str(value), small) <= plot.slot:
+                values_g.append(f'<text x="{_n(centre)}" y="{_n(y_top - 4)}">{value}</text>')
+        parts.append("</g>")
+        values_g.append("</g>")
+        x_axis, y = plot.x_axis()
+        return _open(cid, layout, title, desc, y + 4) + "".join(parts) + "".join(values_g) + x_axis + "</svg>"
+
+    return responsive(chart_id, draw)
 
 
-def line_chart(
+def time_unit(minutes: float) -> tuple[str, float]:
+    """The unit that keeps axis numbers small: minutes up to three hours, hours up to three days, then days."""
+    if minutes > 3 * 24 * 60:
+        return "days", 24 * 60.0
+    if minutes > 180:
+        return "hours", 60.0
+    return "minutes", 1.0
+
+
+def range_chart(
     chart_id: str,
     title: str,
     x_labels: list[str],
-    series: list[tuple[str, list[float | None]]],
+    spreads: list[tuple[float, float, float] | None],
     *,
-    y_label: str = "",
-    unit: str = "",
+    what: str,
+    colour: int = 0,
 ) -> str:
-    """One line per series; None breaks the line so missing data is not drawn as a trend."""
+    """The median per period as a line, with the middle half (25th to 75th percentile) as a band.
+
+    Values are minutes; the axis picks minutes, hours or days. One long incident moves the
+    median little and the band only at its end, so the rest of the chart stays readable.
+    """
     n = len(x_labels)
-    data = [[_finite(values[i]) if i < len(values) else None for i in range(n)] for _, values in series]
-    names = [str(name) for name, _ in series]
-    known = [(v, s, i) for s, column in enumerate(data) for i, v in enumerate(column) if v is not None]
-    desc = f"{len(series)} series over {n} {_period_noun(x_labels)}"
+    rows = [s if s is not None and all(_finite(v) is not None for v in s) else None for s in spreads[:n]]
+    rows += [None] * (n - len(rows))
+    known = [(i, r) for i, r in enumerate(rows) if r is not None]
+    top = max((r[2] for _, r in known), default=0.0)
+    unit, per = time_unit(top)
+    desc = f"Median {what} per period with the middle half of incidents, over {n} {period_noun(x_labels)}"
     if known:
-        # first occurrence of the maximum, deterministic for ties
-        best = max(known, key=lambda t: (t[0], -t[1], -t[2]))
-        desc += f"; highest: {names[best[1]]} in {x_labels[best[2]]} with {_with_unit(best[0], unit)}"
-        gaps = len(series) * n - len(known)
-        if gaps:
-            desc += f"; {gaps} missing {'value' if gaps == 1 else 'values'}"
+        i_best, best = max(known, key=lambda kr: (kr[1][1], -kr[0]))
+        desc += f"; highest median: {x_labels[i_best]} with {_num(round(best[1] / per, 1))} {unit}"
+        if len(known) < n:
+            desc += f"; {n - len(known)} without data"
     else:
         desc += "; no data"
-    lo = min((v for v, _, _ in known), default=0.0)
-    hi = max((v for v, _, _ in known), default=0.0)
-    plot = _Plot(x_labels, min(0.0, lo), max(0.0, hi), integer=False, y_label=y_label)
-    suffix = f" {_e(unit)}" if unit else ""
-    safe_labels = [_e(label) for label in plot.labels]
-    xs = [_n(plot.centre(i)) for i in range(n)]
-    parts = [plot.axes()]
-    for s, column in enumerate(data):
-        colour, cls = PALETTE[s % 8], f"pm-series-{s % 8}"
+    desc += "."
+    cls, fill = f"pm-series-{colour % 8}", PALETTE[colour % 8]
+
+    def draw(layout: Layout, cid: str) -> str:
+        plot = _Plot(layout, x_labels, _ticks(0, top / per, integer=False), y_title=unit, tick_text=_num)
+        band = max(2.0, min(plot.slot * 0.6, 28.0))
+        parts = [plot.axes(), f'<g class="pm-band {cls}" fill="{fill}" fill-opacity="0.3">']
+        for i, (p25, median, p75) in known:
+            y1, y2 = plot.y(p75 / per), plot.y(p25 / per)
+            parts.append(
+                f'<rect x="{_n(plot.centre(i) - band / 2)}" y="{_n(y1)}" width="{_n(band)}" height="{_n(max(1.0, y2 - y1))}">'
+                f"<title>{_e(plot.labels[i])}: middle half {_num(round(p25 / per, 1))} to {_num(round(p75 / per, 1))} {unit}</title></rect>"
+            )
+        parts.append("</g>")
         runs: list[list[str]] = [[]]
-        for i, v in enumerate(column):
-            if v is None:
+        for i, r in enumerate(rows):
+            if r is None:
                 if runs[-1]:
                     runs.append([])
             else:
-                runs[-1].append(f"{xs[i]},{_n(plot.y(v))}")
+                runs[-1].append(f"{_n(plot.centre(i))},{_n(plot.y(r[1] / per))}")
         for run in runs:
             if len(run) > 1:
-                parts.append(
-                    f'<polyline class="pm-line {cls}" points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
-                )
-        parts.append(f'<g class="pm-points {cls}" fill="{colour}">')
-        safe_name = _e(names[s])
-        for i, v in enumerate(column):
-            if v is not None:
-                parts.append(
-                    f'<circle cx="{xs[i]}" cy="{_n(plot.y(v))}" r="3">'
-                    f"<title>{safe_name}, {safe_labels[i]}: {_num(round(v, 2))}{suffix}</title></circle>"
-                )
+                parts.append(f'<polyline class="pm-line {cls}" points="{" ".join(run)}" fill="none" stroke="{fill}" stroke-width="2.5"/>')
+        parts.append(f'<g class="pm-points {cls}" fill="{fill}">')
+        for i, (_, median, _) in known:
+            parts.append(
+                f'<circle cx="{_n(plot.centre(i))}" cy="{_n(plot.y(median / per))}" r="3.5">'
+                f"<title>{_e(plot.labels[i])}: median {_num(round(median / per, 1))} {unit}</title></circle>"
+            )
         parts.append("</g>")
-    x_axis, y = plot.x_axis()
-    legend, legend_h = _legend(_series_items(names), plot.left, y, PLOT_WIDTH - plot.right)
-    return (
-        _open(chart_id, title, desc + ".", PLOT_WIDTH, y + legend_h + 4) + "".join(parts) + x_axis + legend + "</svg>"
-    )
+        x_axis, y = plot.x_axis()
+        swatches = [
+            (f'<path d="M0 6H12" stroke="{fill}" class="pm-line {cls}" stroke-width="2.5"/><circle cx="6" cy="6" r="3.5" class="{cls}" fill="{fill}"/>', "median"),
+            (f'<rect width="12" height="12" class="{cls}" fill="{fill}" fill-opacity="0.3"/>', "middle half (25th to 75th percentile)"),
+        ]
+        legend, legend_h = _legend(swatches, layout, plot.left, y + 4, plot.right)
+        return _open(cid, layout, title, desc, y + 4 + legend_h + 4) + "".join(parts) + x_axis + legend + "</svg>"
+
+    return responsive(chart_id, draw)
 
 
-# --- timeline ------------------------------------------------------------------
+def hbar_chart(chart_id: str, title: str, labels: list[str], values: list[int], *, noun: str = "incidents", colour: int = 0) -> str:
+    """Horizontal bars with their labels on the left and the value at the end: reads on a phone."""
+    counts = [_count(values[i]) if i < len(values) else 0 for i in range(len(labels))]
+    peak = max(counts, default=0)
+    desc = f"{len(counts)} {'bar' if len(counts) == 1 else 'bars'}; {sum(counts)} {noun} in all"
+    if peak:
+        desc += f"; most: {labels[counts.index(peak)]} with {peak}"
+    desc += "."
+    cls, fill = f"pm-series-{colour % 8}", PALETTE[colour % 8]
 
-# Tick steps a person reads at a glance: 1s .. 30s, 1m .. 30m, 1h .. 12h, 1d, 2d, 1w, 2w, 30d.
-_TIME_STEPS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800)
-_TIME_STEPS += (3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000)
-
-
-def _duration(seconds: float) -> str:
-    """Human offsets: "0", "45s", "5m", "1h 30m", "2d", "1d 6h" (two units at most)."""
-    seconds = int(round(seconds))
-    if seconds <= 0:
-        return "0"
-    d, rem = divmod(seconds, 86400)
-    h, rem = divmod(rem, 3600)
-    m, s = divmod(rem, 60)
-    if d:
-        return f"{d}d" + (f" {h}h" if h else "")
-    if h:
-        return f"{h}h" + (f" {m}m" if m else "")
-    if m:
-        return f"{m}m" + (f" {s}s" if s else "")
-    return f"{s}s"
-
-
-def _time_ticks(total: float, most: int = 6) -> list[float]:
-    """Ticks from 0 at a round time step, at most ``most`` intervals up to ``total``."""
-    step = next((s for s in _TIME_STEPS if total / s <= most), None)
-    if step is None:
-        step = math.ceil(total / most / 2592000) * 2592000
-    return [float(i * step) for i in range(int(total // step) + 1)]
-
-
-def _kind(kind: str) -> str:
-    kind = (kind or "").strip().lower()
-    return kind if kind in KIND_COLOURS else ("unspecified" if not kind else "other")
-
-
-def timeline_chart(
-    chart_id: str,
-    title: str,
-    total_seconds: float,
-    events: list[tuple[float, str, str]],
-    *,
-    detection: float | None = None,
-    mitigation: float | None = None,
-    resolution: float | None = None,
-) -> str:
-    """Events of one incident on a time axis from its start, coloured by kind, with milestone lines."""
-    total = _finite(total_seconds) or 0.0
-    total = total if total > 0 else 1.0
-    left, right, lanes, lane_h = 24.0, 24.0, 4, 16.0
-    plot_w = WIDTH - left - right
-
-    def x_of(offset: float | None) -> float:
-        value = _finite(offset) or 0.0
-        return left + plot_w * min(max(value, 0.0), total) / total
-
-    milestones = [
-        (name, v)
-        for name, v in (("detected", detection), ("mitigated", mitigation), ("resolved", resolution))
-        if _finite(v) is not None
-    ]
-    # milestone labels: one row each unless far enough apart to share
-    rows_end: list[float] = []
-    placed: list[tuple[str, float, int]] = []
-    for name, offset in milestones:
-        x = x_of(offset)
-        row = next((r for r, end in enumerate(rows_end) if x - end >= 64), len(rows_end))
-        if row == len(rows_end):
-            rows_end.append(x)
-        rows_end[row] = x
-        placed.append((name, x, row))
-    top = 8 + 13 * max(1, len(rows_end))
-    axis_y = top + lanes * lane_h + 6
-
-    ordered = sorted(((_finite(o) or 0.0, _kind(k), str(label)) for o, k, label in events), key=lambda e: e[0])
-    counts: dict[str, int] = {}
-    for _, kind, _ in ordered:
-        counts[kind] = counts.get(kind, 0) + 1
-    desc = f"{len(ordered)} {'event' if len(ordered) == 1 else 'events'} over {_duration(total)}"
-    if counts:
-        desc += " (" + ", ".join(f"{counts[k]} {k}" for k in KIND_COLOURS if k in counts) + ")"
-    if milestones:
-        desc += "; " + ", ".join(f"{name} after {_duration(max(0.0, _finite(v) or 0.0))}" for name, v in milestones)
-
-    parts = [f'<line x1="{_n(left)}" y1="{_n(axis_y)}" x2="{_n(WIDTH - right)}" y2="{_n(axis_y)}" {_AXIS}/>']
-    parts.append('<g class="pm-axis-x" text-anchor="middle">')
-    for tick in _time_ticks(total):
-        tx = _n(x_of(tick))
-        parts.append(
-            f'<line x1="{tx}" y1="{_n(axis_y)}" x2="{tx}" y2="{_n(axis_y + 4)}" stroke="currentColor"/>'
-            f'<text x="{tx}" y="{_n(axis_y + 16)}">{_duration(tick)}</text>'
-        )
-    parts.append("</g>")
-    for name, x, row in placed:
-        anchor = "start" if x < left + 30 else "end" if x > WIDTH - right - 30 else "middle"
-        parts.append(
-            f'<line class="pm-milestone pm-milestone-{name}" x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
-            f'stroke="currentColor" stroke-dasharray="4 3" stroke-opacity="0.7"/>'
-            f'<text x="{_n(x)}" y="{_n(top - 8 - 13 * (len(rows_end) - 1 - row))}" text-anchor="{anchor}">{name}</text>'
-        )
-    # greedy lanes: the first lane whose last marker is far enough left, else the least recently used
-    lane_end = [-math.inf] * lanes
-    parts.append('<g class="pm-events">')
-    for offset, kind, label in ordered:
-        x = x_of(offset)
-        lane = next((i for i in range(lanes) if x - lane_end[i] >= 12), min(range(lanes), key=lambda i: lane_end[i]))
-        lane_end[lane] = x
-        y = top + lane * lane_h + lane_h / 2
-        colour = KIND_COLOURS[kind]
-        when = _duration(min(max(offset, 0.0), total))
-        parts.append(
-            f'<line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x)}" y2="{_n(axis_y)}" stroke="{colour}" stroke-opacity="0.5"/>'
-            f'<circle class="pm-marker pm-kind-{kind}" cx="{_n(x)}" cy="{_n(y)}" r="5" fill="{colour}">'
-            f"<title>{when} ({kind}): {_e(_clip(label, 120))}</title></circle>"
-        )
-    parts.append("</g>")
-    legend, legend_h = _legend(
-        [(f"pm-kind-{k}", KIND_COLOURS[k], k) for k in KIND_COLOURS if k in counts], left, axis_y + 24, WIDTH - right
-    )
-    height = axis_y + 24 + legend_h + 4
-    return _open(chart_id, title, desc + ".", WIDTH, height) + "".join(parts) + legend + "</svg>"
-
-
-# --- fishbone --------------------------------------------------------------------
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap; words longer than a line are split."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        while len(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:width])
-            word = word[width:]
-        if not line:
-            line = word
-        elif len(line) + 1 + len(word) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = word
-    if line or not lines:
-        lines.append(line)
-    return lines
-
-
-def fishbone(chart_id: str, title: str, effect: str, branches: list[tuple[str, list[str]]]) -> str:
-    """An Ishikawa diagram: categories of contributing factors as bones leading to the effect."""
-    item_size, line_h, item_gap, slant, margin = 10.0, 12.0, 3.0, 36.0, 16.0
-    shown = [
-        (str(cat), [_clip(str(i), 60) for i in items[:6]], max(0, len(items) - 6), len(items))
-        for cat, items in branches
-    ]
-    above, below = shown[0::2], shown[1::2]
-    cols = max(len(above), len(below), 1)
-    eff_w = 150.0
-    col_w = max(150.0, (WIDTH - 2 * margin - eff_w - slant) / cols)
-    chars = max(8, int((col_w - 24) / (item_size * CHAR_W)))
-
-    def blocks(items: list[str], more: int) -> list[list[str]]:
-        return [_wrap(item, chars) for item in items] + ([[f"+{more} more"]] if more else [])
-
-    def extent(group: list[tuple[str, list[str], int, int]]) -> float:
-        """Distance from the spine to the bone tips on one side: grows with the listed items."""
-        need = 0.0
-        for _, items, more, _ in group:
-            wrapped = blocks(items, more)
-            need = max(need, sum(len(b) for b in wrapped) * line_h + max(0, len(wrapped) - 1) * item_gap)
-        return need + 22
-
-    eff_lines = _wrap(_clip(str(effect), 60), int((eff_w - 16) / (11 * CHAR_W)))[:3]
-    box_h = 14 + 14 * len(eff_lines)
-    up = max(extent(above), box_h / 2 + 6, 40.0)
-    down = max(extent(below), box_h / 2 + 6, 40.0) if below else box_h / 2 + 8
-    spine_y = 20 + up
-    height = spine_y + down + (20 if below else 4)
-    spine_end = margin + slant + cols * col_w
-    width = spine_end + eff_w + margin
-
-    total = sum(n for *_, n in shown)
-    desc = f"Fishbone diagram of {effect}: {len(shown)} {'category' if len(shown) == 1 else 'categories'}, {total} {'factor' if total == 1 else 'factors'}"
-    if shown:
-        desc += " (" + "; ".join(f"{cat}: {n}" for cat, _, _, n in shown) + ")"
-    parts = [
-        f'<line class="pm-spine" x1="{_n(margin)}" y1="{_n(spine_y)}" x2="{_n(spine_end)}" y2="{_n(spine_y)}" stroke="currentColor" stroke-width="3"/>',
-        f'<g class="pm-effect"><rect x="{_n(spine_end)}" y="{_n(spine_y - box_h / 2)}" width="{_n(eff_w)}" height="{_n(box_h)}" rx="4" '
-        f'fill="none" stroke="currentColor" stroke-width="2"/><text x="{_n(spine_end + eff_w / 2)}" text-anchor="middle" font-weight="bold">',
-    ]
-    first = spine_y - 7 * (len(eff_lines) - 1) + 4
-    for i, line in enumerate(eff_lines):
-        parts.append(f'<tspan x="{_n(spine_end + eff_w / 2)}" y="{_n(first + 14 * i)}">{_e(line)}</tspan>')
-    parts.append("</text></g>")
-    label_chars = max(8, int((col_w - 8) / (11 * CHAR_W)))
-    for index, (cat, items, more, _) in enumerate(shown):
-        side, col = (-1, index // 2) if index % 2 == 0 else (1, index // 2)
-        length = up if side < 0 else down
-        join = margin + slant + col * col_w
-        tip_x, tip_y = join - slant, spine_y + side * (length - 6)
-        colour = PALETTE[index % 8]
-
-        def bone_x(distance: float, join: float = join, length: float = length) -> float:
-            return join - slant * min(distance, length - 6) / (length - 6)
-
-        parts.append(f'<g class="pm-branch pm-series-{index % 8}">')
-        parts.append(
-            f'<line x1="{_n(tip_x)}" y1="{_n(tip_y)}" x2="{_n(join)}" y2="{_n(spine_y)}" stroke="{colour}" stroke-width="2"/>'
-        )
-        label = _clip(cat, label_chars)
-        hint = f"<title>{_e(cat)}</title>" if label != " ".join(cat.split()) else ""
-        label_y = tip_y - 5 if side < 0 else tip_y + 14
-        parts.append(
-            f'<text class="pm-category" x="{_n(tip_x - 4)}" y="{_n(label_y)}" font-weight="bold">{hint}{_e(label)}</text>'
-        )
-        # items read top to bottom on both sides: from the tip above, from the spine below
-        distance = length - 18 if side < 0 else 14.0
-        for block in blocks(items, more):
-            lines = []
-            for k, line in enumerate(block):
-                # above, the bone is furthest right nearest the spine (baseline); below, at the glyph tops
-                nearest = distance if side < 0 else distance - 9
-                x = bone_x(max(0.0, nearest)) + 5 + (6 if k else 0)
-                y = spine_y + side * distance
-                lines.append(f'<tspan x="{_n(x)}" y="{_n(y)}">{_e(line)}{" " if k < len(block) - 1 else ""}</tspan>')
-                distance += -line_h if side < 0 else line_h
-            distance += -item_gap if side < 0 else item_gap
-            parts.append(f'<text class="pm-factor" font-size="{_n(item_size)}">{"".join(lines)}</text>')
+    def draw(layout: Layout, cid: str) -> str:
+        f = layout.font
+        row_h = f + 14
+        label_w = max((_text_w(_clip(label, 24), f) for label in labels), default=0) + 10
+        value_w = _text_w(str(peak), f) + 8
+        span = layout.width - label_w - value_w - 4
+        parts = ['<g class="pm-hbars">']
+        for i, (label, value) in enumerate(zip(labels, counts, strict=True)):
+            y = i * row_h + 4
+            w = span * value / peak if peak else 0
+            parts.append(f'<text x="{_n(label_w - 8)}" y="{_n(y + f)}" text-anchor="end">{_e(_clip(label, 24))}</text>')
+            if value:
+                parts.append(
+                    f'<rect class="{cls}" x="{_n(label_w)}" y="{_n(y)}" width="{_n(max(w, 1.0))}" height="{_n(f + 4)}" fill="{fill}">'
+                    f"<title>{_e(label)}: {value}</title></rect>"
+                )
+            parts.append(f'<text x="{_n(label_w + w + 6)}" y="{_n(y + f)}">{value}</text>')
         parts.append("</g>")
-    return _open(chart_id, title, desc + ".", width, height) + "".join(parts) + "</svg>"
+        height = len(labels) * row_h + 8
+        return _open(cid, layout, title, desc, height) + "".join(parts) + "</svg>"
 
-
-def css() -> str:
-    """Optional stylesheet: lets a theme restyle series and kinds; the SVGs carry inline colours anyway."""
-    rules = [
-        f".pm-svg .pm-series-{i}{{fill:{c}}}.pm-svg .pm-line.pm-series-{i}{{fill:none;stroke:{c}}}"
-        for i, c in enumerate(PALETTE)
-    ]
-    rules += [f".pm-svg .pm-kind-{k}{{fill:{c}}}" for k, c in KIND_COLOURS.items()]
-    return "".join(rules)
+    return responsive(chart_id, draw)

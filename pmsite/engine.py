@@ -6,6 +6,7 @@ MkDocs, so another front end can drive it the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,14 @@ from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
 from .model import Document
 from .render import MarkdownRenderer, Templates, relative_url
+from .search import IndexStats, incident_records, write_index
 from .settings import Settings
-from .site import RenderedPage, SiteBuilder
+from .site import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, RenderedPage, SiteBuilder, directory_url
 
 FEED_PATH = "feed.xml"
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/pmsite"
-ASSETS = ("pmsite.css", "catalog.js")
+ASSETS = ("pmsite.css", "pmsite.js")
 
 
 @dataclass
@@ -49,7 +51,9 @@ class Engine:
         base: Path | None = None,
         site_url: str = "",
         site_name: str = "pmsite",
+        url_for: Callable[[str], str] = directory_url,
     ) -> None:
+        self.url_for = url_for  # the front end's rule from a page's source path to its URL
         self.site_url = site_url or ""
         self.site_name = site_name
         self.settings = settings
@@ -89,6 +93,7 @@ class Engine:
             self.templates,
             self.markdown,
             checklist=lambda inc: checks(inc.doc, self.settings, self.findings(inc.doc)),
+            url_for=self.url_for,
         )
         return self.builder
 
@@ -106,10 +111,6 @@ class Engine:
         assert self.builder is not None, "plan() first"
         return self.builder.render(src_uri, edit_url=edit_url)
 
-    def search_html(self, src_uri: str) -> str | None:
-        assert self.builder is not None, "plan() first"
-        return self.builder.search_html(src_uri)
-
     def data_files(self) -> list[DataFile]:
         """The machine-readable outputs and the site's own CSS and script."""
         assert self.kb is not None, "plan() first"
@@ -120,6 +121,9 @@ class Engine:
             DataFile("actions.ics", outputs.actions_ics(kb, self.site_url, self.site_name)),
             DataFile(FEED_PATH, outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
         ]
+        assert self.builder is not None
+        files.append(DataFile(CATALOG_DATA, self.builder.catalog_data()))
+        files.append(DataFile(ACTIONS_DATA, self.builder.actions_data()))
         for name in ASSETS:
             files.append(DataFile(f"{ASSET_PREFIX}/{name}", (ASSET_DIR / name).read_text(encoding="utf-8")))
         return files
@@ -135,10 +139,16 @@ class Engine:
         )
 
     def decorate_head(self, html: str, page_url: str) -> str:
-        """Announce the Atom feed in every page's head."""
-        href = escape(relative_url(page_url or "./", FEED_PATH))
-        tag = f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{href}">'
-        html = html.replace("</head>", tag + "</head>", 1)
-        # Material's search dialog has no accessible name (axe: aria-dialog-name)
-        return html.replace('<div class="md-search" data-md-component="search" role="dialog">',
-                            '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">', 1)
+        """Announce the Atom feed and where the search index lives in every page's head."""
+        feed = escape(relative_url(page_url or "./", FEED_PATH))
+        search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
+        tags = (
+            f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{feed}">'
+            f'<meta name="pmsite:search" content="{search}">'
+        )
+        return html.replace("</head>", tags + "</head>", 1)
+
+    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str]]) -> IndexStats:
+        """The search index of every incident and of the given (url, html) hand-written pages."""
+        assert self.kb is not None, "plan() first"
+        return write_index(incident_records(self.kb), pages, site_dir / SEARCH_DIR)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import mean
+from typing import Any
 
 from .analyse import Action, Incident, KnowledgeBase
 from .settings import CLOSED_STATUSES
@@ -231,33 +233,137 @@ def service_patterns(kb: KnowledgeBase) -> list[Pattern]:
     return [pattern_for(kb, s, kb.by_service[s]) for s in service_keys(kb)]
 
 
+# --- contributing factors: what recurs, not every sentence --------------------
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    ["about", "above", "after", "again", "against", "also", "because", "been", "before", "being", "below", "between", "both", "cannot", "could", "did", "does", "doing", "down", "during", "each", "every", "from", "further", "had", "has", "have", "having", "here", "into", "itself", "just", "more", "most", "much", "must", "only", "other", "over", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "this", "those", "through", "under", "until", "very", "were", "what", "when", "where", "which", "while", "with", "within", "without", "would", "your", "once", "still", "never", "always", "already", "again", "often", "since", "every", "many", "less", "like", "made", "make", "using", "used"]
+)
+
+
+def key_terms(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words that carry a factor's meaning: four letters or more, no stop words, plurals folded.
+
+    ``ignore`` holds words that are patterns of their own (service and team names), so a
+    theme is about the kind of condition, not about where it happened.
+    """
+    terms = set()
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 4 or word in _STOPWORDS or word in ignore or word.isdigit():
+            continue
+        if word.endswith("ies") and len(word) > 5:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+            word = word[:-1]
+        terms.add(word)
+    return frozenset(terms)
+
+
 @dataclass
-class FishboneBranch:
+class FactorTheme:
+    """Contributing factors of one branch that recur across incidents.
+
+    ``kind`` is ``"wording"`` when the factors say the same thing in the same words (case,
+    punctuation and spacing aside), ``"terms"`` when they share key terms.
+    """
+
+    kind: str
+    label: str  # the shared wording as first written, or the shared terms
+    terms: tuple[str, ...]
+    examples: list[str]  # distinct wordings, first written first
+    incidents: list[Incident]  # newest first
+
+
+@dataclass
+class FactorBranch:
+    """One fishbone branch (factor category) across the corpus."""
+
     category: str
-    count: int
-    top: list[tuple[str, int]] = field(default_factory=list)
+    count: int  # factors in this branch
+    incident_count: int  # incidents with at least one
+    themes: list[FactorTheme] = field(default_factory=list)  # recurring first: most incidents first
+    single: int = 0  # factors that recur nowhere: counted, not listed
 
 
-def fishbone_summary(kb: KnowledgeBase, top: int = 5) -> list[FishboneBranch]:
-    """Contributing factors across the corpus by fishbone branch, with the most frequent texts."""
+def _newest_first(incidents: set[Incident] | list[Incident]) -> list[Incident]:
+    return sorted(incidents, key=lambda i: (-i.timestamp, i.id))
+
+
+def _name_mask(names: set[str]) -> Callable[[str], str]:
+    """Replace service and team names in a factor with a placeholder, so "no runbook for billing" and
+    "no runbook for search" read as the one condition they are."""
+    words = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
+    if not words:
+        return lambda text: text
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+    return lambda text: pattern.sub(NAME_PLACEHOLDER, text)
+
+
+NAME_PLACEHOLDER = "‹name›"
+THEMES_SHOWN = 8  # recurring themes listed per branch; the rest are counted
+
+
+def factor_branches(kb: KnowledgeBase) -> list[FactorBranch]:
+    """Contributing factors by branch: recurring wordings first, then factors sharing a key term.
+
+    Wordings match when equal after case, punctuation, spacing and the names of services and
+    teams are folded. A theme needs two or more incidents. Terms are chosen greedily, the one
+    naming the most incidents first (ties: alphabetical), so every factor lands in one theme at most.
+    """
+    names = set(kb.by_service) | {t for inc in kb.incidents for t in inc.doc.teams}
+    mask = _name_mask(names)
+    ignore = frozenset(w for name in names for w in _WORD.findall(name.lower()))
     branches = []
-    for cat in kb.settings.factor_categories:
-        texts: Counter[str] = Counter()
-        first: dict[str, str] = {}
-        count = 0
-        for inc in kb.incidents:
-            for f in inc.doc.contributing_factors:
-                if f.category == cat:
-                    count += 1
-                    key = normalise_factor(f.description)
-                    texts[key] += 1
-                    first.setdefault(key, f.description.strip())
-        ranked = sorted(texts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        branches.append(FishboneBranch(cat, count, [(first[k], n) for k, n in ranked]))
+    for cat in _factor_categories(kb):
+        rows = [(inc, f.description.strip()) for inc in kb.incidents for f in inc.doc.contributing_factors if f.category == cat]
+        by_wording: dict[str, list[tuple[Incident, str]]] = defaultdict(list)
+        for inc, text in reversed(rows):  # oldest first, so a theme is labelled as first written
+            by_wording[normalise_factor(mask(text))].append((inc, text))
+        themes: list[FactorTheme] = []
+        rest: list[tuple[Incident, str]] = []
+        for group in by_wording.values():
+            incidents = {inc for inc, _ in group}
+            if len(incidents) >= 2:
+                examples = list(dict.fromkeys(text for _, text in group))
+                label = mask(group[0][1]) if len(examples) > 1 else group[0][1]
+                themes.append(FactorTheme("wording", label, (), examples, _newest_first(incidents)))
+            else:
+                rest.extend(group)
+        terms = [key_terms(text, ignore) for _, text in rest]
+        left = set(range(len(rest)))
+        while True:
+            holders: dict[str, set[int]] = defaultdict(set)
+            for i in left:
+                for term in terms[i]:
+                    holders[term].add(i)
+            scored = [(len({rest[i][0] for i in held}), term) for term, held in holders.items()]
+            best = min(scored, key=lambda s: (-s[0], s[1]), default=(0, ""))
+            if best[0] < 2:
+                break
+            members = sorted(holders[best[1]])
+            # a second term shared by most of the group names the theme more precisely
+            shared = Counter(t for i in members for t in terms[i] if t != best[1])
+            second = [t for t, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if 3 * n >= 2 * len(members)][:1]
+            words = (best[1], *second)
+            examples = list(dict.fromkeys(rest[i][1] for i in members))
+            themes.append(FactorTheme("terms", " · ".join(words), words, examples, _newest_first({rest[i][0] for i in members})))
+            left -= set(members)
+        themes.sort(key=lambda t: (-len(t.incidents), t.kind != "wording", t.label.lower(), t.label))
+        branches.append(FactorBranch(cat, len(rows), len({inc for inc, _ in rows}), themes, len(left)))
     return branches
 
 
+def _factor_categories(kb: KnowledgeBase) -> list[str]:
+    """The configured branches in order, then any other category found (none, once validated)."""
+    found = {f.category for inc in kb.incidents for f in inc.doc.contributing_factors}
+    configured = list(kb.settings.factor_categories)
+    return configured + sorted(found - set(configured))
+
+
 # --- history ---------------------------------------------------------------
+
+MONTHS_UP_TO = 36  # a span of up to three years is shown by month...
+QUARTERS_UP_TO = 40  # ...up to ten years by quarter, longer spans by year
 
 
 def month_key(day: dt.date) -> str:
@@ -268,77 +374,133 @@ def quarter_key(day: dt.date) -> str:
     return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _span(first: dt.date, last: dt.date, step: str) -> list[str]:
+def year_key(day: dt.date) -> str:
+    return f"{day.year:04d}"
+
+
+PERIOD_KEYS = {"month": month_key, "quarter": quarter_key, "year": year_key}
+
+
+def period_step(first: dt.date, last: dt.date) -> str:
+    """Months for spans up to three years, then quarters up to ten years, then years."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months <= MONTHS_UP_TO:
+        return "month"
+    if (months + 2) // 3 <= QUARTERS_UP_TO:
+        return "quarter"
+    return "year"
+
+
+def period_span(first: dt.date, last: dt.date, step: str) -> list[str]:
+    """Every period key from the one holding ``first`` to the one holding ``last``, gaps included."""
+    if step == "year":
+        return [f"{y:04d}" for y in range(first.year, last.year + 1)]
+    stride = 1 if step == "month" else 3
+    y, m = first.year, first.month if step == "month" else (first.month - 1) // 3 * 3 + 1
     keys = []
-    y, m = first.year, first.month
-    if step == "quarter":
-        m = (m - 1) // 3 * 3 + 1
     while (y, m) <= (last.year, last.month):
-        keys.append(month_key(dt.date(y, m, 1)) if step == "month" else quarter_key(dt.date(y, m, 1)))
-        m += 1 if step == "month" else 3
+        keys.append(PERIOD_KEYS[step](dt.date(y, m, 1)))
+        m += stride
         if m > 12:
             y, m = y + 1, m - 12
     return keys
 
 
+def quantile(ordered: list[float], q: float) -> float:
+    """Linear interpolation between the closest ranks (the "inclusive" method): q=0.5 is the median."""
+    if not ordered:
+        raise ValueError("no values")
+    pos = q * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Response times of one period in minutes: the middle half and its median, and the mean."""
+
+    count: int
+    p25: float
+    median: float
+    p75: float
+    mean: float
+
+
+def spread_minutes(seconds: list[float]) -> Spread | None:
+    if not seconds:
+        return None
+    ordered = sorted(s / 60 for s in seconds)
+    return Spread(
+        len(ordered),
+        round(quantile(ordered, 0.25), 1),
+        round(quantile(ordered, 0.5), 1),
+        round(quantile(ordered, 0.75), 1),
+        round(mean(ordered), 1),
+    )
+
+
 @dataclass
 class History:
-    months: list[str]
+    step: str  # "month", "quarter" or "year": chosen by the span of the corpus
+    periods: list[str]
     severities: list[int | str]
-    per_month: dict[int | str, list[int]]
-    quarters: list[str]
-    mttr_minutes: list[float | None]
-    mttd_minutes: list[float | None]
-    mttm_minutes: list[float | None]
+    per_period: dict[int | str, list[int]]
+    counts: list[int]
     near_misses: list[int]
-    incidents_per_quarter: list[int]
+    resolve: list[Spread | None]  # duration: resolved - detected
+    detect: list[Spread | None]  # detected - started
+    mitigate: list[Spread | None]  # mitigated - detected
     duration_bins: list[tuple[str, int]]
 
 
-def _mean_minutes(values: list[float]) -> float | None:
-    return round(mean(values) / 60, 1) if values else None
+def trimmed(values: list[Any]) -> slice:
+    """The slice of ``values`` without empty (zero or None) periods at either end."""
+    filled = [i for i, v in enumerate(values) if v]
+    return slice(filled[0], filled[-1] + 1) if filled else slice(0, 0)
 
 
 def history(kb: KnowledgeBase) -> History:
     incidents = kb.incidents
     severities = list(kb.settings.severities)
     if not incidents:
-        return History([], severities, {s: [] for s in severities}, [], [], [], [], [], [], [(label, 0) for label, _ in DURATION_BINS])
+        empty_bins = [(label, 0) for label, _ in DURATION_BINS]
+        return History("month", [], severities, {s: [] for s in severities}, [], [], [], [], [], empty_bins)
     first = min(i.date for i in incidents)
     last = max(i.date for i in incidents)
-    months = _span(first, last, "month")
-    quarters = _span(first, last, "quarter")
-    per_month = {s: [0] * len(months) for s in severities}
-    m_index = {k: n for n, k in enumerate(months)}
-    q_index = {k: n for n, k in enumerate(quarters)}
-    ttr: list[list[float]] = [[] for _ in quarters]
-    ttd: list[list[float]] = [[] for _ in quarters]
-    ttm: list[list[float]] = [[] for _ in quarters]
-    near = [0] * len(quarters)
-    count = [0] * len(quarters)
+    step = period_step(first, last)
+    periods = period_span(first, last, step)
+    key_of = PERIOD_KEYS[step]
+    index = {k: n for n, k in enumerate(periods)}
+    per_period = {s: [0] * len(periods) for s in severities}
+    counts = [0] * len(periods)
+    near = [0] * len(periods)
+    ttr: list[list[float]] = [[] for _ in periods]
+    ttd: list[list[float]] = [[] for _ in periods]
+    ttm: list[list[float]] = [[] for _ in periods]
     bins = [0] * len(DURATION_BINS)
     for inc in incidents:
-        per_month.setdefault(inc.doc.severity, [0] * len(months))[m_index[month_key(inc.date)]] += 1
-        q = q_index[quarter_key(inc.date)]
-        count[q] += 1
-        ttd[q].append(inc.time_to_detect.total_seconds())
+        n = index[key_of(inc.date)]
+        per_period.setdefault(inc.doc.severity, [0] * len(periods))[n] += 1
+        counts[n] += 1
+        ttd[n].append(inc.time_to_detect.total_seconds())
         if inc.duration is not None:
-            ttr[q].append(inc.duration.total_seconds())
             seconds = inc.duration.total_seconds()
-            bins[next(n for n, (_, upper) in enumerate(DURATION_BINS) if seconds < upper)] += 1
+            ttr[n].append(seconds)
+            bins[next(b for b, (_, upper) in enumerate(DURATION_BINS) if seconds < upper)] += 1
         if inc.time_to_mitigate is not None:
-            ttm[q].append(inc.time_to_mitigate.total_seconds())
+            ttm[n].append(inc.time_to_mitigate.total_seconds())
         if inc.doc.near_miss:
-            near[q] += 1
+            near[n] += 1
     return History(
-        months=months,
-        severities=[s for s in per_month],
-        per_month=per_month,
-        quarters=quarters,
-        mttr_minutes=[_mean_minutes(v) for v in ttr],
-        mttd_minutes=[_mean_minutes(v) for v in ttd],
-        mttm_minutes=[_mean_minutes(v) for v in ttm],
+        step=step,
+        periods=periods,
+        severities=list(per_period),
+        per_period=per_period,
+        counts=counts,
         near_misses=near,
-        incidents_per_quarter=count,
+        resolve=[spread_minutes(v) for v in ttr],
+        detect=[spread_minutes(v) for v in ttd],
+        mitigate=[spread_minutes(v) for v in ttm],
         duration_bins=[(label, bins[n]) for n, (label, _) in enumerate(DURATION_BINS)],
     )

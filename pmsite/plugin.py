@@ -3,23 +3,27 @@
 Pipeline (as in Pelican): ``on_files`` reads and checks every YAML file,
 analyses the corpus and registers one generated page per incident and per
 index; ``on_page_content`` swaps each generated page's body for the engine's
-HTML, so Python-Markdown never sees the bulk of the content.
+HTML, so Python-Markdown never sees the bulk of the content; ``on_post_build``
+writes the search index. MkDocs owns URLs: the engine asks it where each page
+is published, so ``use_directory_urls`` holds for every link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import gc
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -28,8 +32,9 @@ from .checklist import run_checklist
 from .config import PmsiteConfig
 from .engine import ASSET_PREFIX, Engine
 from .problems import summarise
+from .search import SearchError
 from .settings import Settings
-from .site import toc_tokens
+from .site import PageCollision, toc_tokens
 
 log = get_plugin_logger(__name__)
 
@@ -41,7 +46,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self.engine: Engine | None = None
         self.is_serve = False
         self._engine_cache: dict[str, Any] = {}
-        self._full_content: dict[str, str] = {}
+        self._searchable: dict[str, str] = {}  # url -> HTML of hand-written pages, for the search index
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -49,6 +54,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        if self.config.search and any(name in config.plugins for name in ("search", "material/search")):
+            raise PluginError(
+                "pmsite: the site would have two search boxes that disagree: remove 'search' from 'plugins' in "
+                "mkdocs.yml (pmsite indexes incidents and pages with Pagefind), or set the pmsite option 'search: false'"
+            )
         raw = {k: v for k, v in self.config.items()}
         settings = Settings.from_mapping(raw)
         if settings.reference_date is not None and "SOURCE_DATE_EPOCH" not in os.environ:
@@ -56,6 +66,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             midnight = dt.datetime.combine(settings.reference_date, dt.time(), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
         overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+        directory_urls = config.use_directory_urls
+
+        def url_for(src_uri: str) -> str:
+            return File(src_uri, None, config.site_dir, directory_urls).url
+
         self.engine = Engine(
             settings,
             docs_dir=Path(config.docs_dir),
@@ -67,12 +82,13 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             base=Path(config.config_file_path).parent if config.config_file_path else Path.cwd(),
             site_url=config.site_url or "",
             site_name=config.site_name,
+            url_for=url_for,
         )
         config.extra_css.append(f"{ASSET_PREFIX}/pmsite.css")
-        config.extra_javascript.append(f"{ASSET_PREFIX}/catalog.js")
+        config.extra_javascript.append(f"{ASSET_PREFIX}/pmsite.js")
         return config
 
-    # Early, so the tags and search plugins and the navigation see the generated pages.
+    # Early, so the tags plugin and the navigation see the generated pages.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.engine is None:
@@ -100,26 +116,37 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             self._engine_cache["last_good"] = result
         for problem in run_checklist(engine) if self.config.checklist else []:
             log.warning(problem.format())
+        allowed = list(self.config.publish_incident_files)
         for file in list(files):
-            if engine.owns_source(file.src_uri):
+            # Nothing else from the incidents folder is published unless the site allows it by name.
+            if engine.owns_source(file.src_uri) or (
+                file.src_uri.startswith(engine.incidents_dir + "/")
+                and not any(fnmatch.fnmatch(file.src_uri.rsplit("/", 1)[-1], pattern) for pattern in allowed)
+            ):
                 files.remove(file)
-        builder = engine.plan()
+        try:
+            builder = engine.plan()
+        except PageCollision as exc:
+            raise PluginError(f"pmsite: {exc}") from None
         for spec in builder.specs.values():
-            if files.get_file_from_path(spec.src_uri) is not None:
-                raise PluginError(f"{spec.src_uri}: pmsite generates this page; remove or rename the file")
-            front: dict[str, Any] = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags]}
+            front: dict[str, Any] = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags], "hide": list(spec.hide)}
             if spec.description:
-                front["description"] = str(escape(spec.description))
-            if not spec.search:
-                front["search"] = {"exclude": True}
+                front["description"] = spec.description
             # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
-            inclusion = InclusionLevel.NOT_IN_NAV if spec.kind in ("incident", "category", "service") else InclusionLevel.UNDEFINED
-            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front)}\n---\n", inclusion=inclusion)
+            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            # JSON is YAML; raw (not \\u-escaped) text keeps characters outside the BMP, such as emoji, valid.
+            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front, ensure_ascii=False)}\n---\n", inclusion=inclusion)
             if spec.source_uri:
-                file.edit_uri = spec.source_uri
+                file.edit_uri = quote(spec.source_uri)
             files.append(file)
         for data in engine.data_files():
             files.append(File.generated(config, data.path, content=data.content))
+        published: dict[str, File] = {}
+        for file in files:
+            other = published.get(file.dest_uri)
+            if other is not None:
+                raise PluginError(f"pmsite: {_source(other)} and {_source(file)} would both be published as {file.dest_uri}")
+            published[file.dest_uri] = file
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
         # or every later collection rescans it (superlinear at 10,000 incidents).
         gc.collect()
@@ -131,7 +158,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return markdown
         return self.engine.expand_markers(markdown)
 
-    # Early, so the search plugin indexes the engine's HTML, not the placeholder.
+    # Early, so other plugins see the engine's HTML, not the placeholder.
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.engine is None or not self.engine.generates(page.file.src_uri):
@@ -141,46 +168,53 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         page.toc = get_toc(tokens)  # type: ignore[arg-type]  # plain dicts of Python-Markdown's token shape
         return rendered.html
 
-    # Before the search plugin (priority 0): it indexes a lean copy of each incident page...
-    @event_priority(50)
-    def _swap_in_search_copy(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        if self.engine is not None and self.engine.generates(page.file.src_uri):
-            lean = self.engine.search_html(page.file.src_uri)
-            if lean is not None:
-                self._full_content[page.file.src_uri] = page.content or ""
-                page.content = lean
-        return context
-
-    # ...and after it, the page gets its full content back before the theme renders it.
-    @event_priority(-50)
-    def _restore_full_content(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        full = self._full_content.pop(page.file.src_uri, None)
-        if full is not None:
-            page.content = full
-        return context
-
-    on_page_context = CombinedEvent(_swap_in_search_copy, _restore_full_content)
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        gc.unfreeze()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        gc.unfreeze()
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.engine is None:
             return output
-        return self.engine.decorate_head(output, page.url)
+        output = self.engine.decorate_head(output, page.url)
+        if self.config.search and not self.engine.generates(page.file.src_uri):
+            self._searchable[page.url] = output  # hand-written pages: indexed as rendered
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
-        """Theme-only pages (404.html) get the same head and accessibility fixes as the rest."""
+        """Theme-only pages (404.html) get the same head as the rest."""
         if self.engine is None or not template_name.endswith(".html"):
             return output_content
         return self.engine.decorate_head(output_content, "")
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+        if self.engine is None or not self.config.search:
+            return
+        pages = sorted(self._searchable.items())
+        self._searchable.clear()
+        try:
+            stats = self.engine.write_search_index(Path(config.site_dir), pages)
+        except SearchError as exc:
+            raise PluginError(f"pmsite: {exc}") from None
+        log.info(f"Search index: {stats.records} incidents and {stats.pages} pages, {stats.files} files, {stats.bytes / 1e6:.1f} MB")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+        self._searchable.clear()
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.engine is not None:
+        # MkDocs already watches docs_dir (and so the incidents folder inside it); watching it
+        # again made one save trigger two rebuilds. Only a folder outside docs_dir needs a watch.
+        if self.engine is not None and not _inside(self.engine.incidents_path, Path(config.docs_dir)):
             server.watch(str(self.engine.incidents_path))
-        if config.theme.custom_dir:
+        if config.theme.custom_dir and not _inside(Path(config.theme.custom_dir), Path(config.docs_dir)):
             server.watch(config.theme.custom_dir)
         return server
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _source(file: File) -> str:
+    return f"{file.src_uri} (generated by pmsite)" if file.generated_by else file.src_uri

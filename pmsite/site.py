@@ -1,39 +1,71 @@
 """The pages and files a knowledge base produces, independent of any front end.
 
-:class:`SiteBuilder` knows every page's URL up front (so a front end can
-register them) and renders a page only when asked, so memory stays flat
-however many incidents there are.
+:class:`SiteBuilder` knows every page up front (so a front end can register
+them) and renders a page only when asked, so memory stays flat however many
+incidents there are. Where a page is published is the front end's business:
+it passes ``url_for``, which turns a page's source path (``incidents/x/index.md``)
+into its URL, so MkDocs' ``use_directory_urls`` (or another builder's rule) is
+honoured by every link the engine writes.
+
+Listings that grow with the corpus (the catalog, open actions) are split into
+numbered pages of :data:`PAGE_SIZE`, so no page grows with the corpus; their
+filters read a compact data file that the browser loads only when asked.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import charts, figures
-from .analyse import Incident, KnowledgeBase, slugify
+from .analyse import Action, Incident, KnowledgeBase, human_duration, slugify
 from .render import MarkdownRenderer, Templates, url_helper
 from .settings import Settings
+
+PAGE_SIZE = 100  # incidents (or open actions) per listing page
+SERVICES_SHOWN = 12  # services with a full section on the patterns page; the rest in one table
+SLUG_LIMIT = 60  # characters of a category or service name kept in its URL
+CATALOG_DATA = "incidents/catalog.json"
+ACTIONS_DATA = "actions/open.json"
+SEARCH_DIR = "search"  # where the search index is written, beside the site
+
+
+def directory_url(src_uri: str) -> str:
+    """MkDocs' default rule: ``a/b/index.md`` is published at ``a/b/``, ``index.md`` at the root."""
+    path = src_uri[: -len("index.md")] if src_uri.endswith("index.md") else src_uri.rsplit(".", 1)[0] + "/"
+    return path
+
+
+class PageCollision(Exception):
+    """Two generated pages would be written to the same place; names both."""
 
 
 @dataclass
 class PageSpec:
     """A page to generate: where it lives, what it is called, and how to render it."""
 
-    src_uri: str  # a Markdown path the front end can pretend exists, e.g. incidents/inc-1.md
-    url: str  # site-relative URL with trailing slash
+    src_uri: str  # a Markdown path the front end can pretend exists, always <folder>/index.md
+    url: str  # site-relative URL, as the front end publishes it
     title: str
     kind: str
     key: str = ""
     tags: list[str] = field(default_factory=list)
     source_uri: str = ""  # the YAML this page comes from, for edit links
     description: str = ""
-    search: bool = True  # index pages stay out of the search index: their rows are on the incident pages
+    number: int = 1  # the page number of a paginated listing
+    hide: tuple[str, ...] = ("navigation",)  # Material's sidebars this page does without
+
+    @property
+    def in_nav(self) -> bool:
+        """Only first pages of index views may be in the navigation: nothing that grows with the corpus."""
+        return self.kind in ("catalog", "actions", "patterns", "history") and self.number == 1
 
 
 @dataclass
@@ -44,6 +76,7 @@ class RenderedPage:
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+_COUNT = re.compile(r'<span class="pm-count">[^<]*</span>')  # a badge beside a heading, not part of its name
 
 
 def headings(html: str) -> list[tuple[int, str, str]]:
@@ -54,7 +87,7 @@ def headings(html: str) -> list[tuple[int, str, str]]:
     """
     found = []
     for match in _HEADING.finditer(html):
-        text = html_unescape(_TAG.sub("", match.group(3)))
+        text = html_unescape(_TAG.sub("", _COUNT.sub("", match.group(3))))
         found.append((int(match.group(1)), match.group(2), " ".join(text.split())))
     return found
 
@@ -72,6 +105,62 @@ def toc_tokens(found: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
     return root
 
 
+def url_slug(name: str) -> str:
+    """A short, safe URL segment for a category or service name.
+
+    Long names keep their first characters and gain a digest of the whole name,
+    so two long names that share a beginning still get different URLs and no
+    file name exceeds what a file system allows.
+    """
+    slug = slugify(name)
+    if len(slug) > SLUG_LIMIT:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        slug = slug[: SLUG_LIMIT - 9].rstrip("-") + "-" + digest
+    return slug
+
+
+def _unique_slugs(names: list[str]) -> dict[str, str]:
+    """One slug per name; names whose slugs collide get -2, -3... in sorted order."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        slug = url_slug(name)
+        candidate, n = slug, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{slug}-{n}"
+        taken.add(candidate)
+        slugs[name] = candidate
+    return slugs
+
+
+def open_actions_in_review_order(kb: KnowledgeBase) -> list[Action]:
+    """The weekly review's order: overdue first (longest late first), then by due date and priority."""
+    order = {p: i for i, p in enumerate(kb.settings.priorities)}
+    open_ = [a for inc in kb.incidents for a in inc.actions if a.open]
+    return sorted(
+        open_,
+        key=lambda a: (not a.overdue, -a.days_late, a.item.due, order.get(a.item.priority, len(order)), a.incident.id, a.id),
+    )
+
+
+def due_note(action: Action, today: Any, soon_days: int) -> tuple[str, str]:
+    """What the listings say beside a due date: ("overdue", "3 days late"), ("soon", "due in 2 days") or ("", "")."""
+    if action.overdue:
+        return "overdue", f"{action.days_late} day{'s' if action.days_late != 1 else ''} late"
+    left = (action.item.due - today).days
+    if action.open and left <= soon_days:
+        return "soon", "due today" if left == 0 else f"due in {left} day{'s' if left != 1 else ''}"
+    return "", ""
+
+
+def open_note(inc: Incident) -> tuple[str, str]:
+    """The catalog's action column: ("2 open", "1 overdue"), either part empty when zero."""
+    n_open = len(inc.open_actions)
+    n_late = sum(1 for a in inc.actions if a.overdue)
+    return (f"{n_open} open" if n_open else "", f"{n_late} overdue" if n_late else "")
+
+
 class SiteBuilder:
     """Plans and renders every generated page of a knowledge base."""
 
@@ -83,48 +172,80 @@ class SiteBuilder:
         markdown: MarkdownRenderer,
         *,
         checklist: Callable[[Incident], list[Any]] | None = None,
+        url_for: Callable[[str], str] = directory_url,
     ) -> None:
         self.kb = kb
         self.settings = settings
         self.templates = templates
         self.markdown = markdown
         self.checklist = checklist
+        self.url_for = url_for
         self.specs: dict[str, PageSpec] = {}
+        self._by_url: dict[str, PageSpec] = {}
         self._patterns: dict[tuple[str, str], figures.Pattern] = {}
-        self.category_urls = _unique_urls("categories", sorted(kb.by_category))
-        self.service_urls = _unique_urls("services", sorted(kb.by_service))
+        self.category_slugs = _unique_slugs(sorted(kb.by_category))
+        self.service_slugs = _unique_slugs(sorted(kb.by_service))
+        self.open_actions = open_actions_in_review_order(kb)
         self._plan()
 
+    # --- where things are ---------------------------------------------------
+
     def category_url(self, name: str) -> str:
-        return self.category_urls.get(name) or f"categories/{slugify(name)}/"
+        return self.url_for(f"categories/{self.category_slugs.get(name) or url_slug(name)}/index.md")
 
     def service_url(self, name: str) -> str:
-        return self.service_urls.get(name) or f"services/{slugify(name)}/"
+        return self.url_for(f"services/{self.service_slugs.get(name) or url_slug(name)}/index.md")
+
+    def listing_url(self, kind: str, number: int) -> str:
+        folder = "incidents" if kind == "catalog" else "actions"
+        return self.url_for(f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}/index.md")
 
     def _plan(self) -> None:
-        self._add(PageSpec("incidents/index.md", "incidents/", "Incident catalog", "catalog", search=False))
-        self._add(PageSpec("actions/index.md", "actions/", "Open action items", "actions", search=False))
-        self._add(PageSpec("patterns/index.md", "patterns/", "Recurring patterns", "patterns", search=False))
-        self._add(PageSpec("history/index.md", "history/", "Severity history", "history", search=False))
-        for name, url in self.category_urls.items():
-            self._add(PageSpec(url.rstrip("/") + ".md", url, f"Root cause: {name}", "category", name, search=False))
-        for name, url in self.service_urls.items():
-            self._add(PageSpec(url.rstrip("/") + ".md", url, f"Service: {name}", "service", name, search=False))
+        for kind, title, count in (
+            ("catalog", "Incident catalog", len(self.kb.incidents)),
+            ("actions", "Open action items", len(self.open_actions)),
+        ):
+            pages = max(1, -(-count // PAGE_SIZE))
+            folder = "incidents" if kind == "catalog" else "actions"
+            for number in range(1, pages + 1):
+                src = f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}/index.md"
+                shown = title if number == 1 else f"{title}, page {number} of {pages}"
+                self._add(PageSpec(src, self.url_for(src), shown, kind, number=number, hide=("navigation", "toc")))
+        for src, title, kind in (
+            ("patterns/index.md", "Recurring patterns", "patterns"),
+            ("history/index.md", "Severity history", "history"),
+        ):
+            self._add(PageSpec(src, self.url_for(src), title, kind))
+        for kind, slugs, prefix in (("category", self.category_slugs, "Root cause"), ("service", self.service_slugs, "Service")):
+            folder = "categories" if kind == "category" else "services"
+            for name, slug in slugs.items():
+                src = f"{folder}/{slug}/index.md"
+                self._add(PageSpec(src, self.url_for(src), f"{prefix}: {name}", kind, name))
         for inc in self.kb.incidents:
+            src = f"incidents/{inc.slug}/index.md"
+            inc.url = self.url_for(src)  # the front end decides where a page lives; every link follows
             self._add(
                 PageSpec(
-                    f"incidents/{inc.slug}.md",
+                    src,
                     inc.url,
                     f"{inc.id}: {inc.doc.title}",
                     "incident",
                     inc.id,
                     tags=list(inc.doc.tags),
                     source_uri=inc.source_uri,
+                    description=_plain(inc.doc.summary, 300),
                 )
             )
 
     def _add(self, spec: PageSpec) -> None:
+        for index, key in ((self.specs, spec.src_uri), (self._by_url, spec.url)):
+            other = index.get(key)
+            if other is not None:
+                raise PageCollision(f"{_origin(other)} and {_origin(spec)} would both be published at {spec.url or '/'}")
         self.specs[spec.src_uri] = spec
+        self._by_url[spec.url] = spec
+
+    # --- rendering ---------------------------------------------------------
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
         spec = self.specs[src_uri]
@@ -136,40 +257,28 @@ class SiteBuilder:
         html = html.encode("ascii", "xmlcharrefreplace").decode("ascii")
         return RenderedPage(html, headings(html))
 
-    def search_html(self, src_uri: str) -> str | None:
-        """A lean copy of an incident page for the search index: one entry with what finds it again.
-
-        What happened and why (summary, root causes and their whys, contributing factors), with
-        the id, services and tags. Timelines and action items stay on the page but out of the
-        index: one entry of about a kilobyte per incident keeps the payload near 10 MB at 10,000.
-        """
-        spec = self.specs[src_uri]
-        if spec.kind != "incident":
-            return None
-        doc = self.kb.by_id[spec.key].doc
-        words = [doc.id, *doc.services, *doc.tags, doc.summary]
-        for rc in doc.root_causes:
-            words += [rc.category, rc.description, *rc.five_whys]
-        words += [f.description for f in doc.contributing_factors]
-        return f"<p>{escape(' '.join(_plain(w, 4000) for w in words))}</p>"
-
-    # --- shared template context -------------------------------------------
-
     def _context(self, spec: PageSpec) -> dict[str, Any]:
         return {
+            "spec": spec,
             "link": url_helper(spec.url),
             "md": self.markdown.block,
             "md_inline": self.markdown.inline,
             "severity_label": self.settings.severity_label,
+            "severity_class": self.severity_class,
             "settings": self.settings,
             "today": self.kb.today,
             "kb": self.kb,
-            "Markup": Markup,
             "category_url": self.category_url,
             "service_url": self.service_url,
-            "severity_rank": self._severity_rank,
             "pct": lambda v: "—" if v is None else f"{v:g}%",
+            "due_note": lambda a: due_note(a, self.kb.today, self.settings.due_soon_days),
+            "open_note": open_note,
         }
+
+    def severity_class(self, level: int | str) -> str:
+        """``pm-sev--1`` for the most severe configured level, ``--2`` for the next...: ranks, not labels."""
+        levels = list(self.settings.severities)
+        return f"pm-sev--{levels.index(level) + 1 if level in levels else 0}"
 
     def _severity_rank(self, level: int | str) -> int:
         levels = list(self.settings.severities)
@@ -180,80 +289,87 @@ class SiteBuilder:
     def _render_incident(self, spec: PageSpec, *, edit_url: str | None) -> str:
         inc = self.kb.by_id[spec.key]
         doc = inc.doc
-        events = sorted(doc.timeline, key=lambda e: e.at)
-        groups: dict[str, list[Any]] = {}
+        groups: dict[str, list[Any]] = {c: [] for c in self.settings.factor_categories}
         for factor in doc.contributing_factors:
             groups.setdefault(factor.category, []).append(factor)
-        order = {c: i for i, c in enumerate(self.settings.factor_categories)}
-        factor_groups = sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
         return self.templates.render(
             "pmsite/incident.html",
             incident=inc,
-            events=events,
-            factor_groups=factor_groups,
+            events=sorted(doc.timeline, key=lambda e: e.at),
+            factor_groups=list(groups.items()),
             action_statuses=self.settings.action_statuses,
             overdue_count=sum(1 for a in inc.actions if a.overdue),
+            open_count=len(inc.open_actions),
+            phases=phases(inc),
             checklist=self.checklist(inc) if self.checklist else [],
-            timeline_chart=Markup(self._timeline_chart(inc)),
-            fishbone_chart=Markup(self._fishbone_chart(inc)) if doc.contributing_factors else None,
             edit_url=edit_url,
             **self._context(spec),
         )
 
-    def _timeline_chart(self, inc: Incident) -> str:
-        doc = inc.doc
-        start = doc.started_at
-        end_candidates = [e.at for e in doc.timeline] + [doc.detected_at] + ([doc.resolved_at] if doc.resolved_at else [])
-        total = max((t - start).total_seconds() for t in end_candidates) or 1.0
-        events: list[tuple[float, str, str]] = [
-            ((e.at - start).total_seconds(), e.kind or "", _plain(e.event)) for e in sorted(doc.timeline, key=lambda e: e.at)
+    # --- listings ----------------------------------------------------------
+
+    def _pager(self, kind: str, number: int, total: int, first_of: Callable[[int], str]) -> list[dict[str, Any]]:
+        pages = max(1, -(-total // PAGE_SIZE))
+        return [
+            {"number": n, "url": self.listing_url(kind, n), "current": n == number, "first": first_of(n)}
+            for n in range(1, pages + 1)
         ]
-        return charts.timeline_chart(
-            f"timeline-{inc.slug}",
-            f"Timeline of {inc.id}",
-            total,
-            events,
-            detection=inc.time_to_detect.total_seconds(),
-            mitigation=(doc.mitigated_at - start).total_seconds() if doc.mitigated_at else None,
-            resolution=(doc.resolved_at - start).total_seconds() if doc.resolved_at else None,
-        )
-
-    def _fishbone_chart(self, inc: Incident) -> str:
-        branches: dict[str, list[str]] = {c: [] for c in self.settings.factor_categories}
-        for f in inc.doc.contributing_factors:
-            branches.setdefault(f.category, []).append(_plain(f.description))
-        return charts.fishbone(f"fishbone-{inc.slug}", f"Contributing factors of {inc.id}", inc.id, list(branches.items()))
-
-    # --- index pages -------------------------------------------------------
 
     def _render_catalog(self, spec: PageSpec, *, edit_url: str | None) -> str:
         kb = self.kb
+        start = (spec.number - 1) * PAGE_SIZE
+        shown = kb.incidents[start : start + PAGE_SIZE]
+        teams = sorted({t for inc in kb.incidents for t in inc.doc.teams})
+        tags = sorted(kb.by_tag)
+        pager = self._pager(
+            "catalog", spec.number, len(kb.incidents), lambda n: kb.incidents[(n - 1) * PAGE_SIZE].date.isoformat()
+        )
         return self.templates.render(
             "pmsite/catalog.html",
-            incidents=kb.incidents,
+            incidents=shown,
+            first_index=start,
+            total=len(kb.incidents),
+            pager=pager,
             severities=list(self.settings.severities),
             categories=sorted(kb.by_category),
             services=sorted(kb.by_service),
+            teams=teams,
+            tags=tags,
             years=sorted({i.date.year for i in kb.incidents}, reverse=True),
+            data_url=CATALOG_DATA,
             **self._context(spec),
         )
 
     def _render_actions(self, spec: PageSpec, *, edit_url: str | None) -> str:
-        return self.templates.render("pmsite/actions.html", f=figures.action_figures(self.kb), **self._context(spec))
-
-    def _render_patterns(self, spec: PageSpec, *, edit_url: str | None) -> str:
-        fishbone = figures.fishbone_summary(self.kb)
-        chart = charts.fishbone(
-            "fishbone-all",
-            "Contributing factors across all incidents",
-            "Incidents",
-            [(b.category, [f"{text} ({n})" for text, n in b.top]) for b in fishbone],
+        start = (spec.number - 1) * PAGE_SIZE
+        actions = self.open_actions
+        pager = self._pager(
+            "actions", spec.number, len(actions), lambda n: actions[(n - 1) * PAGE_SIZE].item.due.isoformat()
         )
         return self.templates.render(
+            "pmsite/actions.html",
+            f=figures.action_figures(self.kb) if spec.number == 1 else None,
+            actions=actions[start : start + PAGE_SIZE],
+            first_index=start,
+            total=len(actions),
+            overdue_total=sum(1 for a in actions if a.overdue),
+            pager=pager,
+            owners=sorted({a.item.owner for a in actions}, key=lambda o: (o.lower(), o)),
+            teams=sorted({t for a in actions for t in a.incident.doc.teams}),
+            priorities=list(self.settings.priorities),
+            statuses=sorted({a.item.status for a in actions}, key=lambda s: (list(self.settings.action_statuses) + [s]).index(s)),
+            data_url=ACTIONS_DATA,
+            **self._context(spec),
+        )
+
+    # --- organisation-wide views -------------------------------------------
+
+    def _render_patterns(self, spec: PageSpec, *, edit_url: str | None) -> str:
+        return self.templates.render(
             "pmsite/patterns.html",
-            fishbone=fishbone,
-            fishbone_chart=Markup(chart) if self.kb.incidents else None,
-            category_chart=None,
+            branches=figures.factor_branches(self.kb),
+            themes_shown=figures.THEMES_SHOWN,
+            services_shown=SERVICES_SHOWN,
             categories=[self._pattern("category", c) for c in figures.category_keys(self.kb)],
             services=[self._pattern("service", s) for s in figures.service_keys(self.kb)],
             **self._context(spec),
@@ -262,49 +378,67 @@ class SiteBuilder:
     def _render_history(self, spec: PageSpec, *, edit_url: str | None) -> str:
         h = figures.history(self.kb)
         label = self.settings.severity_label
-        series = [(label(sev), h.per_month[sev]) for sev in h.severities]
-        q = h.quarters
-        chart_list = [
-            _Chart(
-                "incidents-per-month",
-                "Incidents per month by severity",
-                charts.stacked_bars("incidents-per-month-chart", "Incidents per month by severity", h.months, series, y_label="incidents"),
-                ["Month", *[name for name, _ in series], "Total"],
-                [[m, *[vals[i] for _, vals in series], sum(vals[i] for _, vals in series)] for i, m in enumerate(h.months)],
-            ),
-            _Chart(
-                "response-times",
-                "Mean response times per quarter (minutes)",
-                charts.line_chart(
-                    "response-times-chart",
-                    "Mean response times per quarter",
-                    q,
-                    [("MTTR", h.mttr_minutes), ("Mean time to detect", h.mttd_minutes), ("Mean time to mitigate", h.mttm_minutes)],
-                    y_label="minutes",
-                    unit="min",
-                ),
-                ["Quarter", "Incidents", "MTTR", "Mean time to detect", "Mean time to mitigate"],
-                [[k, h.incidents_per_quarter[i], h.mttr_minutes[i], h.mttd_minutes[i], h.mttm_minutes[i]] for i, k in enumerate(q)],
-            ),
-            _Chart(
-                "near-misses",
-                "Near misses per quarter",
-                charts.bar_chart("near-misses-chart", "Near misses per quarter", q, h.near_misses, y_label="near misses"),
-                ["Quarter", "Near misses", "All incidents"],
-                [[k, h.near_misses[i], h.incidents_per_quarter[i]] for i, k in enumerate(q)],
-            ),
-            _Chart(
-                "duration-distribution",
-                "Duration distribution",
-                charts.bar_chart(
-                    "duration-distribution-chart", "Duration distribution", [b for b, _ in h.duration_bins], [n for _, n in h.duration_bins], y_label="incidents"
-                ),
-                ["Duration", "Incidents"],
-                [[b, n] for b, n in h.duration_bins],
-            ),
-        ]
+        per = {"month": "month", "quarter": "quarter", "year": "year"}[h.step]
+        chart_list = []
+        if h.periods:
+            names = [label(sev) for sev in h.severities]
+            chart_list.append(
+                _Chart(
+                    "incidents-per-period",
+                    f"Incidents per {per} by severity",
+                    charts.stacked_bars(
+                        "incidents-per-period-chart", f"Incidents per {per} by severity", h.periods,
+                        [(name, h.per_period[sev]) for name, sev in zip(names, h.severities)], y_title="incidents",
+                    ),
+                    [per.capitalize(), *names, "Total"],
+                    [[p, *[h.per_period[s][i] for s in h.severities], h.counts[i]] for i, p in enumerate(h.periods)],
+                )
+            )
+            for ident, caption, what, spreads, colour in (
+                ("time-to-resolve", f"Time to resolve per {per} (detected to resolved)", "time to resolve", h.resolve, 0),
+                ("time-to-detect", f"Time to detect per {per} (started to detected)", "time to detect", h.detect, 1),
+                ("time-to-mitigate", f"Time to mitigate per {per} (detected to mitigated)", "time to mitigate", h.mitigate, 2),
+            ):
+                cut = figures.trimmed(spreads)
+                periods = h.periods[cut]
+                rows = spreads[cut]
+                if not periods:
+                    continue
+                chart_list.append(
+                    _Chart(
+                        ident,
+                        caption,
+                        charts.range_chart(
+                            f"{ident}-chart", caption, periods,
+                            [(s.p25, s.median, s.p75) if s else None for s in rows], what=what, colour=colour,
+                        ),
+                        [per.capitalize(), "Incidents", "25th percentile", "Median", "75th percentile", "Mean"],
+                        [[p, s.count, s.p25, s.median, s.p75, s.mean] if s else [p, 0, None, None, None, None] for p, s in zip(periods, rows)],
+                        note="Minutes. The middle half of incidents lies between the 25th and 75th percentile.",
+                    )
+                )
+            cut = figures.trimmed(h.near_misses)
+            if h.periods[cut]:
+                chart_list.append(
+                    _Chart(
+                        "near-misses",
+                        f"Near misses per {per}",
+                        charts.bar_chart("near-misses-chart", f"Near misses per {per}", h.periods[cut], h.near_misses[cut], y_title="near misses", colour=3),
+                        [per.capitalize(), "Near misses", "All incidents"],
+                        [[p, n, c] for p, n, c in zip(h.periods[cut], h.near_misses[cut], h.counts[cut])],
+                    )
+                )
+            chart_list.append(
+                _Chart(
+                    "duration-distribution",
+                    "Duration distribution (detected to resolved)",
+                    charts.hbar_chart("duration-distribution-chart", "Duration distribution", [b for b, _ in h.duration_bins], [n for _, n in h.duration_bins]),
+                    ["Duration", "Incidents"],
+                    [[b, n] for b, n in h.duration_bins],
+                )
+            )
         return self.templates.render(
-            "pmsite/history.html", h=h, total=len(self.kb.incidents), charts=chart_list, **self._context(spec)
+            "pmsite/history.html", h=h, total=len(self.kb.incidents), charts=chart_list, near_total=sum(h.near_misses), **self._context(spec)
         )
 
     def _render_group(self, spec: PageSpec, kind: str, heading: str) -> str:
@@ -315,7 +449,8 @@ class SiteBuilder:
             key=spec.key,
             heading=heading,
             pattern=pattern,
-            incidents=pattern.incidents,
+            incidents=pattern.incidents[:PAGE_SIZE],
+            catalog_url=self.listing_url("catalog", 1),
             **self._context(spec),
         )
 
@@ -333,6 +468,133 @@ class SiteBuilder:
     def _render_service(self, spec: PageSpec, *, edit_url: str | None) -> str:
         return self._render_group(spec, "service", f"Service: {spec.key}")
 
+    # --- data for the listings' filters -------------------------------------
+
+    def catalog_data(self) -> str:
+        """Every incident in a compact form the catalog's filters read (names once, rows by index).
+
+        Rows carry the text the page shows (formatted by the engine, so the script formats
+        nothing) and the values the filters and sorting need.
+        """
+        kb = self.kb
+        severities = list(self.settings.severities)
+        categories = sorted(kb.by_category)
+        services = sorted(kb.by_service)
+        teams = sorted({t for inc in kb.incidents for t in inc.doc.teams})
+        tags = sorted(kb.by_tag)
+        ix = {name: {v: i for i, v in enumerate(values)} for name, values in
+              (("c", categories), ("s", services), ("t", teams), ("g", tags))}
+        rows = []
+        for inc in kb.incidents:
+            doc = inc.doc
+            rows.append([
+                inc.id, doc.title, inc.date.isoformat(), severities.index(doc.severity) if doc.severity in severities else len(severities),
+                [ix["c"][c] for c in inc.categories], [ix["s"][s] for s in doc.services], [ix["t"][t] for t in doc.teams],
+                [ix["g"][t] for t in doc.tags], 1 if doc.near_miss else 0, *open_note(inc),
+                int(inc.duration.total_seconds()) if inc.duration else -1, human_duration(inc.duration), inc.url,
+            ])
+        return _json({
+            "columns": ["id", "title", "date", "severity", "categories", "services", "teams", "tags", "near_miss",
+                        "open", "overdue", "duration_seconds", "duration", "url"],  # open/overdue: the words shown
+            "severities": [[str(s), self.settings.severity_label(s), self.severity_class(s)] for s in severities],
+            "categories": [[c, self.category_url(c)] for c in categories],
+            "services": [[s, self.service_url(s)] for s in services],
+            "teams": teams,
+            "tags": tags,
+            "rows": rows,
+        })
+
+    def actions_data(self) -> str:
+        """Every open action item in review order, compactly, for the open-actions page's filters."""
+        priorities = list(self.settings.priorities)
+        statuses = list(self.settings.action_statuses)
+        owners = sorted({a.item.owner for a in self.open_actions}, key=lambda o: (o.lower(), o))
+        teams = sorted({t for a in self.open_actions for t in a.incident.doc.teams})
+        o_ix = {o: i for i, o in enumerate(owners)}
+        t_ix = {t: i for i, t in enumerate(teams)}
+        today, soon = self.kb.today, self.settings.due_soon_days
+        rows = []
+        for a in self.open_actions:
+            item, inc = a.item, a.incident
+            rows.append([
+                a.id, a.anchor, str(self.markdown.inline(item.description)), o_ix[item.owner],
+                [t_ix[t] for t in inc.doc.teams], priorities.index(item.priority) if item.priority in priorities else len(priorities),
+                statuses.index(item.status) if item.status in statuses else len(statuses), item.due.isoformat(),
+                *due_note(a, today, soon), inc.id, inc.doc.title, inc.url,
+            ])
+        return _json({
+            "columns": ["id", "anchor", "description_html", "owner", "teams", "priority", "status", "due", "when",
+                        "when_text", "incident", "incident_title", "incident_url"],
+            "owners": owners,
+            "teams": teams,
+            "priorities": priorities,
+            "statuses": statuses,
+            "rows": rows,
+        })
+
+
+def _json(value: Any) -> str:
+    # ASCII with escapes: a data file may be served without a charset
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")) + "\n"
+
+
+def _origin(spec: PageSpec) -> str:
+    if spec.source_uri:
+        return f"{spec.source_uri} (incident {spec.key})"
+    return f"the {spec.kind} page{' ' + repr(spec.key) if spec.key else ''}"
+
+
+@dataclass
+class Phase:
+    """One stretch of the response, drawn to scale in the phase bar."""
+
+    key: str
+    name: str
+    seconds: float
+    share: float  # of the bar's width, in percent, with a floor so a short stretch stays visible
+    start: Any
+    end: Any
+
+
+@dataclass
+class Phases:
+    stretches: list[Phase]
+    total_seconds: float
+    duration_start: float  # where "detected to resolved" begins on the bar, in percent
+    duration_share: float
+
+
+MIN_SHARE = 6.0  # percent: a one-minute detection in a day-long incident still gets a visible stretch
+
+
+def phases(inc: Incident) -> Phases | None:
+    """Started → detected → mitigated → resolved as shares of the impact window (to scale, with a floor)."""
+    doc = inc.doc
+    points = [("started", doc.started_at), ("detected", doc.detected_at)]
+    if doc.mitigated_at:
+        points.append(("mitigated", doc.mitigated_at))
+    if doc.resolved_at:
+        points.append(("resolved", doc.resolved_at))
+    if len(points) < 2:
+        return None
+    names = {
+        ("started", "detected"): ("detect", "Time to detect"),
+        ("detected", "mitigated"): ("mitigate", "Time to mitigate"),
+        ("mitigated", "resolved"): ("recover", "Mitigated to resolved"),
+        ("detected", "resolved"): ("recover", "Detected to resolved"),
+    }
+    raw = []
+    for (a, t0), (b, t1) in zip(points, points[1:]):
+        key, name = names[(a, b)]
+        raw.append((key, name, max(0.0, (t1 - t0).total_seconds()), t0, t1))
+    total = sum(s for _, _, s, _, _ in raw)
+    shares = [max(MIN_SHARE, 100 * s / total) if total else 100 / len(raw) for _, _, s, _, _ in raw]
+    scale = 100 / sum(shares)
+    shares = [round(s * scale, 2) for s in shares]
+    stretches = [Phase(k, n, s, share, t0, t1) for (k, n, s, t0, t1), share in zip(raw, shares)]
+    after_detection = shares[1:] if doc.resolved_at else []
+    return Phases(stretches, total, round(shares[0], 2), round(sum(after_detection), 2))
+
 
 @dataclass
 class _Chart:
@@ -341,30 +603,16 @@ class _Chart:
     svg: str
     header: list[str]
     rows: list[list[Any]]
+    note: str = ""
 
     def __post_init__(self) -> None:
         self.svg = Markup(self.svg)
 
 
 def _plain(markdown_text: str, limit: int = 160) -> str:
-    """Author Markdown as one line of plain text, for chart labels (escaped by the chart)."""
+    """Author Markdown as one line of plain text (descriptions, data files); escaped where it is used."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
     text = re.sub(r"(\*\*|__|`|^#+\s*|^>\s*)", "", text, flags=re.MULTILINE)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _unique_urls(prefix: str, names: list[str]) -> dict[str, str]:
-    """One URL per name; names whose slugs collide get -2, -3... in sorted order."""
-    urls: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        slug = slugify(name)
-        candidate, n = slug, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{slug}-{n}"
-        taken.add(candidate)
-        urls[name] = f"{prefix}/{candidate}/"
-    return urls
 

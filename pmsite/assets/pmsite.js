@@ -1,0 +1,504 @@
+/* pmsite: the knowledge base's search dialog and the filters of its two listings.
+   Shipped with the site (no CDN, no outside request). Without JavaScript every page is complete:
+   listings are numbered static pages, and only search needs a script. Author text is only ever
+   set as text (textContent), never parsed as markup, except HTML the build has sanitised. */
+(function () {
+  "use strict";
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function metaUrl(name) {
+    var meta = document.querySelector('meta[name="' + name + '"]');
+    return meta ? new URL(meta.getAttribute("content"), document.baseURI) : null;
+  }
+  function words(text) {
+    return String(text || "").toLowerCase().split(/\s+/).filter(Boolean);
+  }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // --- search: a dialog over the Pagefind index ---------------------------------------------------
+
+  var FACETS = [["severity", "Severity"], ["category", "Root cause"], ["service", "Service"], ["year", "Year"]];
+  var SHOWN_VALUES = 6;
+  var search = null;
+
+  function searchBox() {
+    if (search) return search;
+    var base = metaUrl("pmsite:search");
+    if (!base) return null;
+    var dialog = el("dialog", { "class": "pm-search", "aria-labelledby": "pm-search-title" });
+    dialog.innerHTML =
+      '<div class="pm-search__bar" role="search">' +
+      '<h2 id="pm-search-title" class="pm-visually-hidden">Search the knowledge base</h2>' +
+      '<label for="pm-search-input" class="pm-visually-hidden">Search incidents and pages</label>' +
+      '<input id="pm-search-input" class="pm-search__input" type="search" placeholder="Search incidents and pages" autocomplete="off" spellcheck="false">' +
+      '<button type="button" class="pm-search__close md-button">Close</button></div>' +
+      '<div class="pm-search__body">' +
+      '<details class="pm-search__facets" open><summary>Narrow the results</summary><div class="pm-search__facet-list"></div></details>' +
+      '<div class="pm-search__main"><p class="pm-search__status" role="status" aria-live="polite"></p>' +
+      '<ol class="pm-search__results"></ol>' +
+      '<button type="button" class="pm-search__more md-button" hidden>Show more results</button></div></div>';
+    document.body.appendChild(dialog);
+    search = {
+      dialog: dialog,
+      input: dialog.querySelector("input"),
+      status: dialog.querySelector(".pm-search__status"),
+      list: dialog.querySelector(".pm-search__results"),
+      more: dialog.querySelector(".pm-search__more"),
+      facets: dialog.querySelector(".pm-search__facet-list"),
+      facetBox: dialog.querySelector(".pm-search__facets"),
+      base: base,
+      api: null,
+      chosen: {},
+      results: [],
+      shown: 0,
+      serial: 0,
+      lastFilters: null
+    };
+    dialog.querySelector(".pm-search__close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    var timer = null;
+    search.input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(runSearch, 60);
+    });
+    search.more.addEventListener("click", function () { showMore(search.serial); });
+    if (window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches) search.facetBox.open = false;
+    return search;
+  }
+
+  function loadIndex() {
+    var s = searchBox();
+    if (!s.api) {
+      s.api = import(new URL("pagefind.js", s.base).href).then(function (api) {
+        var root = new URL("../", s.base).pathname;
+        return Promise.resolve(api.options({ baseUrl: root, excerptLength: 24 })).then(function () {
+          // filters() loads the facet index; without it, searches report no facet counts
+          return Promise.resolve(api.init()).then(function () { return api.filters(); }).then(function () { return api; });
+        });
+      });
+    }
+    return s.api;
+  }
+
+  function openSearch() {
+    var s = searchBox();
+    if (!s) return;
+    loadIndex();
+    if (!s.dialog.open) s.dialog.showModal();
+    s.input.focus();
+    s.input.select();
+  }
+
+  function chosenFilters() {
+    var filters = {};
+    Object.keys(search.chosen).forEach(function (name) {
+      var values = Object.keys(search.chosen[name]).filter(function (v) { return search.chosen[name][v]; });
+      if (values.length) filters[name] = { any: values };
+    });
+    return filters;
+  }
+
+  function runSearch() {
+    var s = search;
+    var term = s.input.value.trim();
+    var serial = ++s.serial;
+    var filters = chosenFilters();
+    if (!term && !Object.keys(filters).length) {
+      s.list.textContent = "";
+      s.status.textContent = "";
+      s.facets.textContent = "";
+      s.more.hidden = true;
+      return;
+    }
+    s.status.textContent = "Searching…";
+    loadIndex().then(function (api) {
+      return api.search(term || null, { filters: filters, sort: term ? undefined : { date: "desc" } });
+    }).then(function (found) {
+      if (serial !== s.serial || !found) return;
+      s.results = found.results;
+      s.shown = 0;
+      s.list.textContent = "";
+      renderFacets(found.filters || {});
+      s.status.textContent = found.results.length ? plural(found.results.length, "result", "results") : "No results. Try fewer or other words.";
+      return showMore(serial);
+    }).catch(function () {
+      if (serial === s.serial) s.status.textContent = "Search is not available: the index did not load.";
+    });
+  }
+
+  function showMore(serial) {
+    var s = search;
+    var batch = s.results.slice(s.shown, s.shown + 10);
+    s.shown += batch.length;
+    s.more.hidden = s.shown >= s.results.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
+      if (serial !== s.serial) return;
+      items.forEach(function (item) { s.list.appendChild(resultItem(item)); });
+    });
+  }
+
+  function resultItem(item) {
+    var meta = item.meta || {};
+    var li = el("li", { "class": "pm-search__result" });
+    var a = el("a", { href: item.url }, meta.title || item.url);
+    li.appendChild(a);
+    var facts = [meta.id, meta.date, meta.severity].filter(Boolean);
+    if (facts.length) li.appendChild(el("p", { "class": "pm-search__facts" }, facts.join(" · ")));
+    var excerpt = el("p", { "class": "pm-search__excerpt" });
+    appendMarked(excerpt, item.excerpt || "");
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  // The excerpt marks matches with <mark>; everything else in it is kept as text, never as markup.
+  function appendMarked(target, html) {
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    (function walk(node, into) {
+      Array.prototype.forEach.call(node.childNodes, function (child) {
+        if (child.nodeType === 3) into.appendChild(document.createTextNode(child.nodeValue));
+        else if (child.nodeType === 1 && child.tagName === "MARK") { var m = el("mark"); walk(child, m); into.appendChild(m); }
+        else if (child.nodeType === 1) walk(child, into);
+      });
+    })(doc.body, target);
+  }
+
+  function renderFacets(counts) {
+    var s = search;
+    s.facets.textContent = "";
+    FACETS.forEach(function (pair) {
+      var name = pair[0];
+      var values = counts[name] || {};
+      var chosen = s.chosen[name] || {};
+      var keys = Object.keys(values).filter(function (v) { return values[v] > 0 || chosen[v]; });
+      if (!keys.length) return;
+      keys.sort(function (a, b) {
+        if (name === "year") return a < b ? 1 : -1;
+        return (values[b] - values[a]) || (a < b ? -1 : 1);
+      });
+      var set = el("fieldset", { "class": "pm-facet" });
+      set.appendChild(el("legend", {}, pair[1]));
+      var list = el("ul");
+      keys.forEach(function (value, i) {
+        var id = "pm-facet-" + name + "-" + i;
+        var item = el("li");
+        if (i >= SHOWN_VALUES && !chosen[value]) item.hidden = true;
+        var box = el("input", { type: "checkbox", id: id });
+        box.checked = !!chosen[value];
+        box.addEventListener("change", function () {
+          s.chosen[name] = s.chosen[name] || {};
+          s.chosen[name][value] = box.checked;
+          runSearch();
+        });
+        var label = el("label", { "for": id });
+        label.appendChild(document.createTextNode(value + " "));
+        label.appendChild(el("span", { "class": "pm-count" }, String(values[value] || 0)));
+        item.appendChild(box);
+        item.appendChild(label);
+        list.appendChild(item);
+      });
+      set.appendChild(list);
+      if (keys.length > SHOWN_VALUES) {
+        var all = el("button", { type: "button", "class": "pm-facet__all" }, "Show all " + keys.length);
+        all.addEventListener("click", function () {
+          Array.prototype.forEach.call(list.children, function (li) { li.hidden = false; });
+          all.remove();
+        });
+        set.appendChild(all);
+      }
+      s.facets.appendChild(set);
+    });
+  }
+
+  function setupSearch() {
+    if (!metaUrl("pmsite:search")) return;
+    var inner = document.querySelector(".md-header__inner");
+    if (inner && !inner.querySelector(".pm-search-button")) {
+      var button = el("button", { type: "button", "class": "md-header__button pm-search-button", "aria-haspopup": "dialog", "aria-keyshortcuts": "/" });
+      button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20"><path fill="currentColor" d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg><span class="pm-search-button__label">Search</span>';
+      button.addEventListener("click", openSearch);
+      button.addEventListener("pointerenter", loadIndex, { once: true });
+      var before = inner.querySelector(".md-header__source");
+      inner.insertBefore(button, before);
+    }
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && (event.key === "/" || event.key === "s")) {
+        event.preventDefault();
+        openSearch();
+      }
+    });
+  }
+
+  // --- listings: the catalog and open actions ----------------------------------------------------
+
+  var PAGE = 100;
+
+  var KINDS = {
+    catalog: {
+      noun: ["incident", "incidents"],
+      match: function (row, q, data) {
+        if (q.severity && data.severities[row[3]][0] !== q.severity) return false;
+        if (q.category && row[4].indexOf(data.index.categories[q.category]) < 0) return false;
+        if (q.service && row[5].indexOf(data.index.services[q.service]) < 0) return false;
+        if (q.team && row[6].indexOf(data.index.teams[q.team]) < 0) return false;
+        if (q.tag && row[7].indexOf(data.index.tags[q.tag]) < 0) return false;
+        if (q.year && row[2].slice(0, 4) !== q.year) return false;
+        if (q.near_miss && (q.near_miss === "yes") !== (row[8] === 1)) return false;
+        if (q.actions === "open" && !row[9]) return false;
+        if (q.actions === "overdue" && !row[10]) return false;
+        if (q.words.length) {
+          var hay = (row[0] + " " + row[1] + " " + row[5].map(function (i) { return data.services[i][0]; }).join(" ")).toLowerCase();
+          for (var i = 0; i < q.words.length; i++) if (hay.indexOf(q.words[i]) < 0) return false;
+        }
+        return true;
+      },
+      sorts: {
+        oldest: function (a, b) { return a.i === b.i ? 0 : (a.row[2] < b.row[2] ? -1 : a.row[2] > b.row[2] ? 1 : b.i - a.i); },
+        severity: function (a, b) { return (a.row[3] - b.row[3]) || (a.i - b.i); },
+        duration: function (a, b) { return (b.row[11] - a.row[11]) || (a.i - b.i); }
+      },
+      fill: function (tr, row, data, root) {
+        var slot = function (name) { return tr.querySelector('[data-slot="' + name + '"]'); };
+        slot("date").textContent = row[2];
+        slot("title").textContent = row[1];
+        slot("title").setAttribute("href", root + row[13]);
+        slot("id").textContent = row[0];
+        slot("near_miss").hidden = row[8] !== 1;
+        var sev = data.severities[row[3]] || ["", "", ""];
+        slot("severity").textContent = sev[1];
+        slot("severity").className = "pm-sev " + sev[2];
+        links(slot("categories"), row[4].map(function (i) { return data.categories[i]; }), root);
+        links(slot("services"), row[5].map(function (i) { return data.services[i]; }), root);
+        slot("duration").textContent = row[12];
+        slot("open").textContent = row[9];
+        slot("overdue").textContent = row[10];
+        slot("overdue_sep").hidden = !(row[9] && row[10]);
+        slot("no_actions").hidden = !!(row[9] || row[10]);
+        slot("no_actions").textContent = "—";
+      }
+    },
+    actions: {
+      noun: ["open action item", "open action items"],
+      match: function (row, q, data) {
+        if (q.owner && data.owners[row[3]] !== q.owner) return false;
+        if (q.team && row[4].indexOf(data.index.teams[q.team]) < 0) return false;
+        if (q.priority && data.priorities[row[5]] !== q.priority) return false;
+        if (q.status && data.statuses[row[6]] !== q.status) return false;
+        if (q.when && row[8] !== q.when) return false;
+        if (q.words.length) {
+          var hay = (row[0] + " " + row[2].replace(/<[^>]*>/g, "") + " " + data.owners[row[3]] + " " + row[10] + " " + row[11]).toLowerCase();
+          for (var i = 0; i < q.words.length; i++) if (hay.indexOf(q.words[i]) < 0) return false;
+        }
+        return true;
+      },
+      sorts: {
+        due: function (a, b) { return (a.row[7] < b.row[7] ? -1 : a.row[7] > b.row[7] ? 1 : 0) || (a.i - b.i); },
+        priority: function (a, b) { return (a.row[5] - b.row[5]) || (a.i - b.i); }
+      },
+      fill: function (tr, row, data, root) {
+        var slot = function (name) { return tr.querySelector('[data-slot="' + name + '"]'); };
+        tr.className = row[8] ? "pm-action--" + row[8] : "";
+        slot("due").textContent = row[7];
+        slot("late").hidden = row[8] !== "overdue";
+        slot("late").textContent = row[8] === "overdue" ? row[9] : "";
+        slot("soon").hidden = row[8] !== "soon";
+        slot("soon").textContent = row[8] === "soon" ? row[9] : "";
+        slot("id").textContent = row[0];
+        slot("description").innerHTML = row[2]; // sanitised by the build (nh3), as on the static pages
+        slot("owner").textContent = data.owners[row[3]];
+        slot("priority").textContent = data.priorities[row[5]];
+        slot("status").textContent = data.statuses[row[6]];
+        slot("incident").setAttribute("href", root + row[12] + "#" + row[1]);
+        slot("incident_id").textContent = row[10];
+        slot("incident_title").textContent = row[11];
+      }
+    }
+  };
+
+  function links(cell, pairs, root) {
+    cell.textContent = "";
+    pairs.forEach(function (pair, i) {
+      if (i) cell.appendChild(document.createTextNode(", "));
+      cell.appendChild(el("a", { href: root + pair[1] }, pair[0]));
+    });
+  }
+
+  function indexOf(names) {
+    var out = {};
+    names.forEach(function (n, i) { out[Array.isArray(n) ? n[0] : n] = i; });
+    return out;
+  }
+
+  function setupListing(form) {
+    if (form.dataset.pmReady) return;
+    form.dataset.pmReady = "1";
+    var kind = KINDS[form.dataset.pmList];
+    var table = document.querySelector("table[data-pm-rows]");
+    var template = document.querySelector("template[data-pm-row]");
+    if (!kind || !table || !template) return;
+    var tbody = table.tBodies[0];
+    var status = document.querySelector("[data-pm-status]");
+    var pager = document.querySelector("[data-pm-pager]");
+    if (!pager) {
+      pager = el("nav", { "class": "pm-pager", "aria-label": "Pages of this list", "data-pm-pager": "" });
+      table.parentNode.insertBefore(pager, template.nextSibling);
+    }
+    var staticPager = pager.innerHTML;
+    var staticRows = tbody.innerHTML;
+    var staticStatus = status ? status.textContent : "";
+    var root = new URL(form.dataset.pmRoot || "./", document.baseURI).pathname;
+    var source = new URL(form.dataset.pmData, document.baseURI).href;
+    var names = Array.prototype.map.call(form.elements, function (e) { return e.name; }).filter(Boolean);
+    var data = null;
+    var loading = null;
+    form.hidden = false;
+
+    function load() {
+      if (!loading) {
+        loading = fetch(source).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        }).then(function (json) {
+          json.index = {};
+          ["categories", "services", "teams", "tags"].forEach(function (k) { if (json[k]) json.index[k] = indexOf(json[k]); });
+          data = json;
+          return json;
+        });
+      }
+      return loading;
+    }
+    form.addEventListener("focusin", load, { once: true });
+    form.addEventListener("pointerdown", load, { once: true });
+
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      var q = {};
+      names.forEach(function (n) { q[n] = params.get(n) || ""; });
+      q.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+      return q;
+    }
+    function writeForm(q) {
+      names.forEach(function (n) {
+        var field = form.elements[n];
+        if (!field) return;
+        field.value = q[n] || "";
+        if (field.tagName === "SELECT" && field.value !== (q[n] || "")) field.value = "";
+      });
+    }
+    function readForm(page) {
+      var q = {};
+      names.forEach(function (n) { q[n] = form.elements[n].value; });
+      q.page = page || 1;
+      return q;
+    }
+    function active(q) { return names.some(function (n) { return q[n]; }) || q.page > 1; }
+    function urlFor(q) {
+      var params = new URLSearchParams();
+      names.forEach(function (n) { if (q[n]) params.set(n, q[n]); });
+      if (q.page > 1) params.set("page", String(q.page));
+      var text = params.toString();
+      return location.pathname + (text ? "?" + text : "") + location.hash;
+    }
+
+    function render(q) {
+      if (!active(q)) {  // the static page as built: nothing to download
+        tbody.innerHTML = staticRows;
+        pager.innerHTML = staticPager;
+        if (status) status.textContent = staticStatus;
+        return Promise.resolve();
+      }
+      if (status && !data) status.textContent = "Loading…";
+      return load().then(function (json) {
+        q.words = words(q.q);
+        var hits = [];
+        json.rows.forEach(function (row, i) { if (kind.match(row, q, json)) hits.push({ row: row, i: i }); });
+        var order = kind.sorts[q.sort];
+        if (order) hits.sort(order);
+        var pages = Math.max(1, Math.ceil(hits.length / PAGE));
+        var page = Math.min(q.page, pages);
+        var shown = hits.slice((page - 1) * PAGE, page * PAGE);
+        var fragment = document.createDocumentFragment();
+        shown.forEach(function (hit) {
+          var tr = template.content.firstElementChild.cloneNode(true);
+          kind.fill(tr, hit.row, json, root);
+          fragment.appendChild(tr);
+        });
+        tbody.textContent = "";
+        tbody.appendChild(fragment);
+        if (status) {
+          status.textContent = hits.length
+            ? plural(hits.length, kind.noun[0], kind.noun[1]) + " of " + json.rows.length + " match" + (hits.length === 1 ? "es" : "") +
+              (pages > 1 ? "; showing " + ((page - 1) * PAGE + 1) + " to " + ((page - 1) * PAGE + shown.length) + "." : ".")
+            : "No " + kind.noun[1] + " match these filters.";
+        }
+        renderPager(q, page, pages);
+      }).catch(function () {
+        if (status) status.textContent = "The filters could not load their data; the list below is this page as built.";
+      });
+    }
+
+    function renderPager(q, page, pages) {
+      pager.textContent = "";
+      if (pages < 2) return;
+      var p = el("p", { "class": "pm-pager__steps" });
+      function step(n, text, rel) {
+        var a = el("a", { "class": "md-button", href: urlFor(Object.assign({}, q, { page: n })), rel: rel }, text);
+        a.addEventListener("click", function (event) {
+          event.preventDefault();
+          go(Object.assign(readForm(n)), true);
+          table.scrollIntoView({ block: "start" });
+        });
+        p.appendChild(a);
+      }
+      if (page > 1) step(page - 1, "Previous page", "prev");
+      p.appendChild(el("span", { "class": "pm-pager__where" }, "Page " + page + " of " + pages));
+      if (page < pages) step(page + 1, "Next page", "next");
+      pager.appendChild(p);
+    }
+
+    function go(q, push) {
+      var url = urlFor(q);
+      if (url !== location.pathname + location.search + location.hash) {
+        history[push ? "pushState" : "replaceState"]({ pmsite: true }, "", url);
+      }
+      return render(q);
+    }
+
+    var typing = null;
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName !== "INPUT") return;
+      clearTimeout(typing);
+      typing = setTimeout(function () { go(readForm(1), false); }, 120);
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") go(readForm(1), true);
+    });
+    form.addEventListener("reset", function () { setTimeout(function () { go(readForm(1), true); }, 0); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); go(readForm(1), true); });
+    window.addEventListener("popstate", function () {
+      var q = readUrl();
+      writeForm(q);
+      render(q);
+    });
+    var initial = readUrl();
+    writeForm(initial);
+    var box = form.querySelector("details");
+    if (box && !active(initial) && window.matchMedia && window.matchMedia("(max-width: 44.9375em)").matches) box.open = false;
+    if (active(initial)) render(initial);
+  }
+
+  function setup() {
+    setupSearch();
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-pm-list]"), setupListing);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();

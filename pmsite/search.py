@@ -1,0 +1,139 @@
+"""Search: a prebuilt, chunked Pagefind index of the whole knowledge base.
+
+Why Pagefind: Material's search downloads the whole index on every page view and
+builds it in the browser on the first query (seconds at thousands of incidents).
+Pagefind writes the index at build time in small chunks; a query downloads only
+the chunks of its words, so the first result comes at once at any size, offline.
+
+Each incident enters as one lean record (what happened and why: title, summary,
+root causes and their whys, contributing factors, id, services, tags) with the
+facets readers narrow by (severity, root-cause category, service, year). The
+hand-written pages enter as HTML, so one search box covers both. Nothing here
+knows about MkDocs: a front end hands over the page HTML it rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .analyse import Incident, KnowledgeBase
+from .settings import Settings
+
+FACETS = ("severity", "category", "service", "year")  # the order the search dialog shows them in
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
+
+
+class SearchError(Exception):
+    """The search index could not be written (the Pagefind binary is missing or failed)."""
+
+
+@dataclass
+class Record:
+    """One search result: where it leads, what finds it, and how readers narrow to it."""
+
+    url: str  # site-relative, e.g. incidents/inc-1/
+    title: str
+    content: str
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+
+def _text(markdown: str) -> str:
+    """Author Markdown as plain words: link texts kept, markup dropped."""
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", markdown).split())
+
+
+def incident_record(inc: Incident, settings: Settings) -> Record:
+    doc = inc.doc
+    parts = [_text(doc.summary)]  # the title is indexed as the record's heading
+    for rc in doc.root_causes:
+        parts.append(f"Root cause ({rc.category}): {_text(rc.description)}")
+        parts.extend(rc.five_whys)
+    parts.extend(f"Contributing factor ({f.category}): {_text(f.description)}" for f in doc.contributing_factors)
+    parts.append(f"Id {doc.id}. Services: {', '.join(doc.services)}.")
+    if doc.tags:
+        parts.append(f"Tags: {', '.join(doc.tags)}.")
+    label = settings.severity_label(doc.severity)
+    return Record(
+        url=inc.url,
+        title=doc.title,
+        content=" ".join(parts),
+        meta={"title": doc.title, "id": doc.id, "date": inc.date.isoformat(), "severity": label},
+        filters={"severity": [label], "category": list(inc.categories), "service": list(doc.services), "year": [str(inc.date.year)]},
+        sort={"date": inc.date.isoformat()},
+    )
+
+
+def incident_records(kb: KnowledgeBase) -> list[Record]:
+    return [incident_record(inc, kb.settings) for inc in kb.incidents]
+
+
+@dataclass
+class IndexStats:
+    records: int
+    pages: int
+    files: int
+    bytes: int
+
+
+def record_html(r: Record) -> str:
+    """A record as the small HTML page Pagefind reads: the text to index, and its meta, filters and sort."""
+    hidden = [f'<span data-pagefind-meta="{escape(k)}">{escape(v)}</span>' for k, v in r.meta.items()]
+    hidden += [f'<span data-pagefind-filter="{escape(k)}">{escape(v)}</span>' for k, vs in r.filters.items() for v in vs]
+    hidden += [f'<span data-pagefind-sort="{escape(k)}">{escape(v)}</span>' for k, v in r.sort.items()]
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(r.title)}</title></head><body>'
+        f'<main data-pagefind-body><h1>{escape(r.title)}</h1><p>{escape(r.content)}</p></main>'
+        f'<div hidden>{"".join(hidden)}</div></body></html>'
+    )
+
+
+def _file_for(url: str) -> str:
+    """Where a page of this URL lies in a static site: directory URLs hold an index.html."""
+    path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str]], out_dir: Path) -> IndexStats:
+    """Write the Pagefind bundle to ``out_dir`` (replacing it): incident records and (url, html) pages.
+
+    Pagefind indexes a folder of HTML: each record becomes a small page in a scratch folder (the
+    published pages carry the whole theme, which the index does not need), then the ``pagefind``
+    command writes the bundle. Its own command line is the stable interface.
+    """
+    records, pages = list(records), list(pages)
+    keep_index = any(r.url.endswith(".html") for r in records)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    with tempfile.TemporaryDirectory(prefix="pmsite-search-") as scratch:
+        root = Path(scratch)
+        for url, html in [(r.url, record_html(r)) for r in records] + pages:
+            target = root / _file_for(url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(out_dir.resolve()),
+               "--force-language", "en", "--quiet"]
+        if keep_index:
+            cmd.append("--keep-index-url")
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchError(f"the pagefind command could not run: {exc}") from None
+        if done.returncode != 0:
+            detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            raise SearchError(f"pagefind failed with exit code {done.returncode}: {' / '.join(detail)}")
+    for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
+        (out_dir / name).unlink(missing_ok=True)
+    files = [p for p in out_dir.rglob("*") if p.is_file()]
+    return IndexStats(len(records), len(pages), len(files), sum(p.stat().st_size for p in files))
