@@ -390,7 +390,7 @@ def range_chart(
         plot = _Plot(layout, x_labels, _ticks(0, top / per, integer=False), y_title=unit, tick_text=_num)
         band = max(2.0, min(plot.slot * 0.6, 28.0))
         parts = [plot.axes(), f'<g class="pm-band {cls}" fill="{fill}" fill-opacity="0.3">']
-        for i, (p25, median, p75) in known:
+        for i, (p25, _median, p75) in known:
             y1, y2 = plot.y(p75 / per), plot.y(p25 / per)
             parts.append(
                 f'<rect x="{_n(plot.centre(i) - band / 2)}" y="{_n(y1)}" width="{_n(band)}" height="{_n(max(1.0, y2 - y1))}">'
