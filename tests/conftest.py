@@ -127,7 +127,6 @@ theme:
   custom_dir: overrides
   font: false
 plugins:
-  - search
   - tags
   - pmsite:
       reference_date: 2024-07-01
