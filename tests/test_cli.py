@@ -124,7 +124,6 @@ markdown_extensions:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
 plugins:
-  - search
   - pmsite:
       reference_date: 2024-07-01
 """
