@@ -148,7 +148,7 @@ class Engine:
         )
         return html.replace("</head>", tags + "</head>", 1)
 
-    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str]]) -> IndexStats:
-        """The search index of every incident and of the given (url, html) hand-written pages."""
+    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> IndexStats:
+        """The search index of every incident and of the given (url, title, content HTML) hand-written pages."""
         assert self.kb is not None, "plan() first"
         return write_index(incident_records(self.kb), pages, site_dir / SEARCH_DIR)

@@ -46,7 +46,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self.engine: Engine | None = None
         self.is_serve = False
         self._engine_cache: dict[str, Any] = {}
-        self._searchable: dict[str, str] = {}  # url -> HTML of hand-written pages, for the search index
+        self._searchable: dict[str, tuple[str, str]] = {}  # url -> (title, content) of hand-written pages, for search
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -130,8 +130,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             raise PluginError(f"pmsite: {exc}") from None
         for spec in builder.specs.values():
             front: dict[str, Any] = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags], "hide": list(spec.hide)}
-            if spec.description:
-                front["description"] = spec.description
+            if spec.description:  # Material writes it into an attribute without escaping
+                front["description"] = str(escape(spec.description))
             # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             # JSON is YAML; raw (not \\u-escaped) text keeps characters outside the BMP, such as emoji, valid.
@@ -171,10 +171,9 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.engine is None:
             return output
-        output = self.engine.decorate_head(output, page.url)
         if self.config.search and not self.engine.generates(page.file.src_uri):
-            self._searchable[page.url] = output  # hand-written pages: indexed as rendered
-        return output
+            self._searchable[page.url] = (page.title or "", page.content or "")  # hand-written pages: indexed as rendered
+        return self.engine.decorate_head(output, page.url)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         """Theme-only pages (404.html) get the same head as the rest."""
@@ -186,7 +185,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         gc.unfreeze()
         if self.engine is None or not self.config.search:
             return
-        pages = sorted(self._searchable.items())
+        pages = [(url, title, content) for url, (title, content) in sorted(self._searchable.items())]
         self._searchable.clear()
         try:
             stats = self.engine.write_search_index(Path(config.site_dir), pages)

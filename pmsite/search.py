@@ -99,26 +99,35 @@ def record_html(r: Record) -> str:
     )
 
 
+def page_html(title: str, content: str) -> str:
+    """A hand-written page as Pagefind reads it: its rendered content, without the theme around it."""
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>'
+        f'<main data-pagefind-body><span data-pagefind-meta="title" hidden>{escape(title)}</span>{content}</main></body></html>'
+    )
+
+
 def _file_for(url: str) -> str:
     """Where a page of this URL lies in a static site: directory URLs hold an index.html."""
     path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str]], out_dir: Path) -> IndexStats:
-    """Write the Pagefind bundle to ``out_dir`` (replacing it): incident records and (url, html) pages.
+def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str, str]], out_dir: Path) -> IndexStats:
+    """Write the Pagefind bundle to ``out_dir`` (replacing it): incident records and (url, title, content) pages.
 
     Pagefind indexes a folder of HTML: each record becomes a small page in a scratch folder (the
     published pages carry the whole theme, which the index does not need), then the ``pagefind``
     command writes the bundle. Its own command line is the stable interface.
     """
-    records, pages = list(records), list(pages)
+    records = list(records)
+    pages = [(url, page_html(title, content)) for url, title, content in pages]
     keep_index = any(r.url.endswith(".html") for r in records)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     with tempfile.TemporaryDirectory(prefix="pmsite-search-") as scratch:
         root = Path(scratch)
-        for url, html in [(r.url, record_html(r)) for r in records] + pages:
+        for url, html in [(r.url, record_html(r)) for r in records] + list(pages):
             target = root / _file_for(url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")

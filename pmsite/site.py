@@ -311,7 +311,7 @@ class SiteBuilder:
     def _pager(self, kind: str, number: int, total: int, first_of: Callable[[int], str]) -> list[dict[str, Any]]:
         pages = max(1, -(-total // PAGE_SIZE))
         return [
-            {"number": n, "url": self.listing_url(kind, n), "current": n == number, "first": first_of(n)}
+            {"number": n, "url": self.listing_url(kind, n), "current": n == number, "first": first_of(n) if total else ""}
             for n in range(1, pages + 1)
         ]
 

@@ -107,12 +107,14 @@ def test_actions_page_figures(kb: Build) -> None:
     ]
     owners = [[c.get_text() for c in r.select("th, td")] for r in page.select("table.pm-owners tbody tr")]
     assert owners == [["SRE", "2", "1", "1", "3"], ["Network", "1", "0", "1", "3"], ["Queue team", "0", "0", "1", "1"]]
-    groups = [h.get_text() for h in page.select("h2[id^=priority-]")]
-    assert groups == ["Priority: high (1)", "Priority: medium (1)", "Priority: low (1)"]
-    late = page.select_one("tr.pm-action--overdue")
-    assert "A2" in late.get_text() and "151 days late" in late.get_text()  # 2024-02-01 -> 2024-07-01
-    soon = page.select_one("tr.pm-action--due-soon")
-    assert "B2" in soon.get_text() and "due in 9 days" in soon.get_text()
+    # the weekly review: overdue first, then by due date
+    rows = page.select("table.pm-open-actions tbody tr")
+    assert [r.select_one(".pm-col-action .pm-id").get_text() for r in rows] == ["A2", "B2", "C1"]
+    assert [r.get("class") for r in rows] == [["pm-action--overdue"], ["pm-action--soon"], None]
+    assert rows[0].select_one('[data-slot="late"]').get_text() == "151 days late"  # 2024-02-01 -> 2024-07-01
+    assert rows[1].select_one('[data-slot="soon"]').get_text() == "due in 9 days"  # 2024-07-10
+    assert rows[0].select_one('a[data-slot="incident"]')["href"] == "../incidents/inc-a/#action-a2"
+    assert page.select_one("[data-pm-status]").get_text() == "Items 1 to 3 of 3, 1 overdue."
     assert "E1" not in page.get_text()  # drafts leave no trace
 
 
@@ -129,14 +131,14 @@ def test_related_ranking_and_reasons(kb: Build) -> None:
 
 def test_category_and_service_pages(kb: Build) -> None:
     page = soup(kb, "categories/configuration-error/")
-    assert [a.get_text() for a in page.select("table.pm-incident-list tbody tr td:first-child a")] == ["INC-C", "INC-B", "INC-A"]
+    assert [c.get_text() for c in page.select("table.pm-catalog tbody tr .pm-id")] == ["INC-C", "INC-B", "INC-A"]
     assert [li.get_text() for li in page.select("ul.pm-counts li")] == ["api: 2", "dns: 2"]
     assert page.select_one(".pm-systemic") is not None  # 3 within 12 months
     recurring = page.select("ul.pm-recurring li")
     assert len(recurring) == 1 and recurring[0].get_text().startswith("Config changes skip review")
     assert soup(kb, "categories/monitoring-gap/").select_one(".pm-systemic") is None
     svc = soup(kb, "services/dns/")
-    assert [a.get_text() for a in svc.select("table.pm-incident-list tbody tr td:first-child a")] == ["INC-B", "INC-A"]
+    assert [c.get_text() for c in svc.select("table.pm-catalog tbody tr .pm-id")] == ["INC-B", "INC-A"]
     assert [li.get_text() for li in svc.select("ul.pm-counts li")] == ["configuration-error: 2", "monitoring-gap: 1"]
     # every category and service shown on an incident page links to its page
     inc = soup(kb, "incidents/inc-b/")
@@ -148,39 +150,71 @@ def test_patterns_page(kb: Build) -> None:
     sections = {s.select_one("h3").get("id"): s for s in page.select("section.pm-pattern")}
     assert "pm-pattern--systemic" in sections["category-configuration-error"]["class"]
     assert "pm-pattern--systemic" not in sections["category-capacity-insufficient"]["class"]
-    fish = [[c.get_text() for c in r.select("th, td")][:2] for r in page.select("table.pm-fishbone-table tbody tr")]
-    assert fish == [["people", "1"], ["process", "2"], ["technology", "2"], ["environment", "1"]]
-    assert page.select_one("svg#fishbone-all") is not None
+    cards = [(c.select_one(".pm-branch__title a").get_text(), c.select_one(".pm-count").get_text(), c.select_one("p.pm-muted").get_text())
+             for c in page.select(".pm-branches-figure .pm-branch")]
+    assert cards == [
+        ("people", "1", "1 factor in 1 incident; 0 recurring"),
+        ("process", "2", "2 factors in 2 incidents; 1 recurring"),
+        ("technology", "2", "2 factors in 2 incidents; 0 recurring"),
+        ("environment", "1", "1 factor in 1 incident; 0 recurring"),
+    ]
+    # "Config changes skip review" and "...review." are one condition in INC-A and INC-B, labelled as first written
+    process = page.select_one("#factors-process").find_parent("section")
+    themes = [t.select_one(".pm-theme__label").get_text(" ", strip=True) for t in process.select("li.pm-theme")]
+    assert themes == ["“Config changes skip review” · 2 incidents"]
+    assert [a.get_text() for a in process.select(".pm-theme__incidents a")] == ["INC-B", "INC-A"]
+    technology = page.select_one("#factors-technology").find_parent("section")
+    assert technology.select("li.pm-theme") == []
+    assert technology.select_one("p.pm-muted").get_text() == "2 other factors of this branch appear in one incident only."
+    assert page.select("svg") == []  # the fishbone is a figure of four cards, not a picture of text
 
 
 def test_history_page(kb: Build) -> None:
     page = soup(kb, "history/")
-    table = page.select_one("#response-times").find_next("table")
-    rows = [[c.get_text() for c in r.select("th, td")] for r in table.select("tbody tr")]
-    assert rows == [
-        ["2023-Q2", "1", "120.0", "20.0", "—"],
-        ["2023-Q3", "0", "—", "—", "—"],
-        ["2023-Q4", "0", "—", "—", "—"],
-        ["2024-Q1", "2", "55.0", "7.5", "20.0"],
-        ["2024-Q2", "1", "60.0", "30.0", "10.0"],
+
+    def table(section_id: str) -> list[list[str]]:
+        found = page.select_one(f"#{section_id}").find_parent("section").select_one("details table")
+        return [[c.get_text() for c in r.select("th, td")] for r in found.select("tbody tr")]
+
+    # 2023-05 to 2024-06 is 14 months: shown by month
+    months = {r[0]: r[1:] for r in table("incidents-per-period")}
+    assert len(months) == 14 and list(months)[0] == "2023-05" and list(months)[-1] == "2024-06"
+    assert months["2024-03"] == ["0", "1", "0", "0", "1"] and months["2023-05"] == ["0", "0", "1", "0", "1"]
+    # time to mitigate exists for INC-A (20 min) and INC-C (10 min) only: empty months at either end are trimmed
+    assert table("time-to-mitigate") == [
+        ["2024-01", "1", "20.0", "20.0", "20.0", "20.0"],
+        ["2024-02", "0", "—", "—", "—", "—"],
+        ["2024-03", "0", "—", "—", "—", "—"],
+        ["2024-04", "0", "—", "—", "—", "—"],
+        ["2024-05", "0", "—", "—", "—", "—"],
+        ["2024-06", "1", "10.0", "10.0", "10.0", "10.0"],
     ]
-    months = page.select_one("#incidents-per-month").find_next("table")
-    month_rows = {r.select_one("th").get_text(): [c.get_text() for c in r.select("td")] for r in months.select("tbody tr")}
-    assert len(month_rows) == 14 and month_rows["2024-03"] == ["0", "1", "0", "0", "1"] and month_rows["2023-05"] == ["0", "0", "1", "0", "1"]
-    near = page.select_one("#near-misses").find_next("table")
-    assert [[c.get_text() for c in r.select("th, td")][1] for r in near.select("tbody tr")] == ["0", "0", "0", "0", "1"]
-    bins = page.select_one("#duration-distribution").find_next("table")
-    assert {r.select_one("th").get_text(): r.select_one("td").get_text() for r in bins.select("tbody tr")}["1–2h"] == "2"
-    for svg in page.select("svg"):
-        assert svg.get("role") == "img" and svg.select_one("title") and svg.select_one("desc")
+    resolve = {r[0]: r[1:] for r in table("time-to-resolve")}
+    assert resolve["2023-05"] == ["1", "120.0", "120.0", "120.0", "120.0"] and resolve["2024-01"] == ["1", "50.0", "50.0", "50.0", "50.0"]
+    assert table("near-misses") == [["2024-06", "1", "1"]]  # one near miss; no row of empty months before it
+    bins = {r[0]: r[1] for r in table("duration-distribution")}
+    assert bins == {"< 15m": "0", "15–30m": "0", "30m–1h": "1", "1–2h": "2", "2–4h": "1", "4–8h": "0", "8–24h": "0", "> 1d": "0"}
+    charts = page.select("figure.pm-chart")
+    assert len(charts) == 6
+    for figure in charts:
+        svgs = figure.select("svg")
+        assert [s["class"] for s in svgs] == [["pm-svg", "pm-svg--wide"], ["pm-svg", "pm-svg--narrow"]]
+        for svg in svgs:
+            assert svg.get("role") == "img" and svg.select_one("title") and svg.select_one("desc")
 
 
 def test_catalog_is_complete_without_javascript(kb: Build) -> None:
     page = soup(kb, "incidents/")
     rows = page.select("table.pm-catalog tbody tr")
-    assert [r.select_one("code").get_text() for r in rows] == ["INC-C", "INC-B", "INC-A", "INC-D"]
-    assert rows[0]["data-near-miss"] == "yes" and rows[0]["data-year"] == "2024"
-    assert [c.get_text() for c in rows[1].select("td")][-1] == "1"  # INC-B: one open action
+    assert [r.select_one(".pm-id").get_text() for r in rows] == ["INC-C", "INC-B", "INC-A", "INC-D"]
+    assert [r.select_one(".pm-chip--near-miss").has_attr("hidden") for r in rows] == [False, True, True, True]
+    assert [r.select_one(".pm-col-open").get_text() for r in rows] == ["1 open", "1 open", "1 open, 1 overdue", "—"]
+    assert [r.select_one(".pm-col-duration").get_text() for r in rows] == ["1h 00m", "1h 00m", "50m", "2h 00m"]
+    assert page.select_one("[data-pm-status]").get_text() == "Incidents 1 to 4 of 4, newest first."
+    assert page.select("nav.pm-pager") == []  # one page: nothing to page through
+    data = json.loads((kb.site / "incidents" / "catalog.json").read_text())
+    assert [r[0] for r in data["rows"]] == ["INC-C", "INC-B", "INC-A", "INC-D"]
+    assert data["rows"][2][9:14] == ["1 open", "1 overdue", 3000, "50m", "incidents/inc-a/"]
 
 
 def test_machine_readable_outputs_agree_with_pages(kb: Build) -> None:

@@ -96,22 +96,48 @@ def test_every_value_of_a_maximal_document_is_on_its_page(maximal: Build) -> Non
 
 def test_incident_page_structure(maximal: Build) -> None:
     page = article(maximal, "incidents/inc-2024-0315/")
-    rows = page.select("table.pm-timeline tbody tr")
-    offsets = [r.select("td")[0].get_text() for r in rows]
-    assert offsets == ["T+0s", "T+1m45s", "T+8m", "T+23m"]  # sorted by time; +02:00 offset honoured
+    # the page leads with the title, then the summary card, then the summary
+    first = [el.name + "." + ".".join(el.get("class", [])) for el in page.select("div.pm-incident > *")][:5]
+    assert first[:2] == ["h1.", "p.pm-kicker"] and first[2].startswith("section.pm-card")
+    glance = {i.select_one(".pm-glance__label").get_text(): i.select_one(".pm-glance__value").get_text(" ", strip=True) for i in page.select(".pm-glance__item")}
+    assert glance == {
+        "Severity": "SEV1 · Critical level 1",
+        "Status": "published",
+        "Near miss": "Near miss: no user impact",
+        "Duration": "21m 15s",
+        "Users affected": "100% of users, 1,200,000 users",
+        "Action items": "3 in all, 1 open, 1 overdue",
+    }
+    # the timeline is a vertical list: time and offset beside the event, sorted by time, offsets honoured
+    events = page.select("ol.pm-tl > li")
+    assert [e.select_one(".pm-tl__offset").get_text() for e in events] == ["T+0s", "T+1m45s", "T+8m", "T+23m"]
+    assert [e.select_one(".pm-tl__when time").get_text() for e in events] == [
+        "2024-03-15 14:37:00 UTC", "2024-03-15 14:38:45 UTC", "2024-03-15 16:45:00 +02:00", "2024-03-15 15:00:00 UTC"]
+    assert [e.select_one(".pm-kind").get_text() for e in events] == ["trigger", "detection", "decision", "resolution"]
+    # the phase bar: to scale (105 s, 795 s and 480 s of a 1,380 s impact window)
+    bar = [(s["class"][1], s["style"]) for s in page.select(".pm-phases__bar .pm-phase")]
+    assert bar == [("pm-phase--detect", "width: 7.61%"), ("pm-phase--mitigate", "width: 57.61%"), ("pm-phase--recover", "width: 34.78%")]
+    assert [li.get_text(" ", strip=True) for li in page.select(".pm-phases__legend li")] == [
+        "Time to detect 1m 45s 14:37 → 14:38", "Time to mitigate 13m 15s 14:38 → 14:52", "Mitigated to resolved 8m 14:52 → 15:00"]
     whys = [li.get_text(" ", strip=True) for li in page.select("#root-cause-1 ~ ol.pm-whys")[0].select("li")]
     assert whys[0].startswith("Why did the service crash?") and len(whys) == 3
-    assert [h.get_text() for h in page.select("h3[id^=factors-]")] == ["People", "Process", "Technology", "Environment"]
-    overdue = page.select("tr.pm-action--overdue")
-    assert [r.get("id") for r in overdue] == ["action-a2"]  # open, due 2024-04-10, reference date 2024-07-01
-    assert "overdue by 82 days" in overdue[0].get_text(" ")
+    branches = [(h.contents[0].strip(), h.select_one(".pm-count").get_text()) for h in page.select(".pm-branch h3")]
+    assert branches == [("people", "1"), ("process", "2"), ("technology", "1"), ("environment", "1")]
+    cards = page.select("ol.pm-acards > li")
+    assert [c.get("id") for c in cards] == ["action-a1", "action-a2", "action-a9"]
+    overdue = page.select("li.pm-acard--overdue")
+    assert [c.get("id") for c in overdue] == ["action-a2"]  # open, due 2024-04-10, reference date 2024-07-01
+    assert overdue[0].select_one(".pm-badge--overdue").get_text() == "overdue by 82 days"
+    assert [f.get_text() for f in cards[1].select(".pm-flag")] == ["prevents recurrence: no", "improves detection: yes", "improves response: yes"]
+    assert [f.get_text() for f in cards[1].select(".pm-flag--yes")] == ["improves detection: yes", "improves response: yes"]
     links = {a["href"] for a in page.select("a[href^=http]")}
     assert {"https://chat.example.com/p/1", "https://github.com/example/platform/issues/812"} <= links
     assert page.find(string="Decision log entry 7").parent.name == "span"  # text evidence is not a link
     edit = page.select_one(".pm-edit a")
     assert edit["href"] == "https://git.example.com/org/kb/edit/main/content/incidents/max.yaml"
-    metrics = [td.get_text() for td in page.select("table.pm-metrics td")]
+    metrics = [dd.get_text() for dd in page.select("dl.pm-metrics dd")]
     assert metrics[:5] == ["1m 45s", "13m 15s", "21m 15s", "23m", "3 days"]
+    assert metrics[5] == "1 open, 0 in-progress, 1 done, 1 wont-do; 1 overdue"
 
 
 def test_related_incidents_are_linked_in_both_directions(maximal: Build) -> None:
@@ -129,11 +155,25 @@ def test_yaml_sources_are_not_copied_and_nav_lists_no_incident(maximal: Build) -
     assert "inc-2024-0101" not in str(nav)
 
 
-def test_search_index_holds_root_cause_text_and_excludes_index_pages(maximal: Build) -> None:
-    index = json.loads((maximal.site / "search" / "search_index.json").read_text())
-    hits = [d["location"] for d in index["docs"] if "production-like data" in d["text"]]
-    assert hits and all(h.startswith("incidents/inc-2024-0315/") for h in hits)
-    assert not [d for d in index["docs"] if d["location"].startswith(("actions/", "patterns/", "history/"))]
+def test_search_index_holds_incidents_and_hand_written_pages_only(maximal: Build) -> None:
+    entry = json.loads((maximal.site / "search" / "pagefind-entry.json").read_text())
+    # two incidents and the one hand-written page (index.md); no listing, pattern or history page
+    assert entry["languages"]["en"]["page_count"] == 3
+    assert (maximal.site / "search" / "pagefind.js").is_file()
+    assert not (maximal.site / "search" / "pagefind-ui.js").exists()  # the site has its own search dialog
+    assert not (maximal.site / "search" / "search_index.json").exists()  # no Material search index either
+    head = BeautifulSoup(maximal.page("incidents/"), "lxml").select_one('meta[name="pmsite:search"]')
+    assert head is not None and head["content"] == "../search/"
+
+
+def test_a_site_that_keeps_materials_search_is_told_to_choose_one(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "kb", {"a.yaml": valid_doc()})
+    text = (root / "mkdocs.yml").read_text().replace("plugins:\n", "plugins:\n  - search\n")
+    (root / "mkdocs.yml").write_text(text)
+    result = mkdocs_build(root)
+    assert not result.ok
+    assert "the site would have two search boxes that disagree: remove 'search' from 'plugins'" in result.log
+    assert "Traceback" not in result.log
 
 
 def test_tags_reach_materials_tags_plugin(maximal: Build) -> None:
@@ -176,7 +216,7 @@ def test_author_text_is_escaped_and_never_a_template(tmp_path: Path) -> None:
     html = result.page("incidents/inc-2024-0315/")
     soup = BeautifulSoup(html, "lxml")
     assert soup.title.get_text().startswith("INC-2024-0315: {{ 7*7 }} <b>bold</b>")
-    summary = soup.select_one("#summary").find_next_sibling("p")
+    summary = soup.select_one(".pm-summary")
     assert "{{ 7*7 }}" in summary.get_text() and "{% if true %}" in summary.get_text()
     assert "49" not in summary.get_text()
     assert not soup.select("article script") and "alert(1)</script>" not in html

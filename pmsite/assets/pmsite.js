@@ -280,9 +280,8 @@
         slot("duration").textContent = row[12];
         slot("open").textContent = row[9];
         slot("overdue").textContent = row[10];
-        slot("overdue_sep").hidden = !(row[9] && row[10]);
-        slot("no_actions").hidden = !!(row[9] || row[10]);
-        slot("no_actions").textContent = "—";
+        slot("overdue_sep").textContent = row[9] && row[10] ? ", " : "";
+        slot("no_actions").textContent = row[9] || row[10] ? "" : "—";
       }
     },
     actions: {
