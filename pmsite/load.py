@@ -4,6 +4,13 @@ YAML is composed into nodes (libyaml's C composer when available) and turned
 into plain values by hand, so every value keeps its line and column and the
 hostile shapes YAML allows -- duplicate keys, aliases, non-string keys,
 arbitrary tags, deep nesting -- become located errors instead of crashes.
+
+The incidents folder is untrusted too. File and folder names must be plain
+(:data:`SAFE_NAME`); a symbolic link is followed only to a file inside the
+incidents folder; FIFOs, devices, sockets and folders reached by a link are
+refused before anything is read; and a file is read with a bounded read, so
+no file -- however large, or endless like ``/dev/zero`` -- is read past the
+size limit or can hang the build. Messages quote at most a short excerpt.
 """
 
 from __future__ import annotations
@@ -11,6 +18,9 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import re
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
 from .model import Document, Loc, _nested_model, document_rules
-from .problems import Problem, field_path
+from .problems import Problem, excerpt, field_path
 from .settings import Settings
 
 try:  # libyaml is about 14 times faster; fall back to pure Python when it is absent
@@ -140,7 +150,7 @@ class _Builder:
             if tag == _STR:
                 return node.value
             if tag not in _STANDARD_TAGS:
-                raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {tag!r}", loc)
+                raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {excerpt(tag)}", loc)
             try:
                 return _constructor.construct_object(node)
             except (ValueError, yaml.YAMLError, OverflowError):
@@ -151,7 +161,7 @@ class _Builder:
             raise YamlProblem(*pos, "expected plain values, got an alias (anchors and aliases are not allowed)", loc)
         self.seen.add(id(node))
         if tag not in _STANDARD_TAGS:
-            raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {tag!r}", loc)
+            raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {excerpt(tag)}", loc)
         self.values[loc] = pos
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
@@ -160,12 +170,12 @@ class _Builder:
                 kmark = key_node.start_mark
                 kpos = (kmark.line + 1, kmark.column + 1)
                 if key_node.__class__ is not ScalarNode or key_node.tag != _STR:
-                    shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
-                    raise YamlProblem(*kpos, f"expected a text key, got {shown!r}", loc)
+                    shown = excerpt(key_node.value) if isinstance(key_node, ScalarNode) else "a collection"
+                    raise YamlProblem(*kpos, f"expected a text key, got {shown}", loc)
                 key = key_node.value
                 kloc = loc + (key,)
                 if key in out:
-                    raise YamlProblem(*kpos, f"duplicate key {key!r} (first defined at line {keys[kloc][0]})", kloc)
+                    raise YamlProblem(*kpos, f"duplicate key {excerpt(key)} (first defined at line {keys[kloc][0]})", kloc)
                 keys[kloc] = kpos
                 out[key] = self.build(value_node, kloc, depth + 1)
             return out
@@ -191,6 +201,31 @@ def _first_alias(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """Where the broken construct began (the line to fix) and where the parser gave up.
+
+    ``title: [unclosed`` on line 2 is only noticed at the end of the file: the
+    problem is located at line 2, and the message names both places.
+    """
+    stop, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    line, col = (stop.line + 1, stop.column + 1) if stop else (1, 1)
+    problem = (exc.problem or "invalid YAML")[:200]
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "expected a single document" in str(exc):
+        return YamlProblem(line, col, "expected a single YAML document, got several (remove the '---' separator)")
+    if "\t" in bad_line[: max(col, 1)] or "\t" in problem:
+        return YamlProblem(line, col, "expected spaces for indentation, got a tab character")
+    message = f"expected valid YAML: {problem}"
+    if exc.context and start is not None and stop is not None and (start.line, start.column) != (stop.line, stop.column):
+        begun = (start.line + 1, start.column + 1)
+        message += f" ({exc.context[:100]} that starts here; the parser stopped at line {line}, column {col})"
+        return YamlProblem(*begun, message)
+    if exc.context:
+        message += f" ({exc.context[:100]})"
+    return YamlProblem(line, col, message)
+
+
 def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
     """Parse one YAML document safely; raise :class:`YamlProblem` for anything off."""
     try:
@@ -209,21 +244,9 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        if "expected a single document" in str(exc):
-            message = "expected a single YAML document, got several (remove the '---' separator)"
-        elif "\t" in bad_line[: max(col, 1)] or "\t" in problem:
-            message = "expected spaces for indentation, got a tab character"
-        else:
-            message = f"expected valid YAML: {problem}"
-            if exc.context:
-                message += f" ({exc.context})"
-        raise YamlProblem(line, col, message) from None
+        raise _syntax_problem(exc, text) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(1, 1, f"expected valid YAML: {exc}") from None
+        raise YamlProblem(1, 1, f"expected valid YAML: {str(exc)[:200]}") from None
     except RecursionError:
         raise YamlProblem(1, 1, f"expected at most {max_depth} levels of nesting, got deeper") from None
     if node is None:
@@ -237,7 +260,7 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
         raise
     if not isinstance(value, dict):
         line, col = _mark(node)
-        kind = "a list" if isinstance(value, list) else f"a single value {value!r}"
+        kind = "a list" if isinstance(value, list) else f"a single value {excerpt(str(value))}"
         raise YamlProblem(line, col, f"expected a mapping of fields at the top level, got {kind}")
     return value, builder.positions
 
@@ -254,6 +277,8 @@ class Loaded:
     source_uri: str = ""  # path relative to the docs folder, for edit links
     raw_id: str = ""  # the id as written, even when the document is invalid
     max_depth: int = 20
+    max_bytes: int = 1024 * 1024
+    root: Path | None = None  # the incidents folder: links may point inside it only
 
     @property
     def positions(self) -> Positions:
@@ -261,10 +286,96 @@ class Loaded:
         warning or cross-file error in a valid file (at 10,000 files they would cost ~700 MB)."""
         if self._positions is None:
             try:
-                self._positions = parse_yaml(self.path.read_bytes(), max_depth=self.max_depth)[1]
+                self._positions = parse_yaml(read_source(self.path, self.max_bytes, self.root), max_depth=self.max_depth)[1]
             except (OSError, YamlProblem):
                 self._positions = Positions()
         return self._positions
+
+
+# A file or folder name an author may choose: it becomes part of edit links, log lines and
+# annotations, so only characters that need no escaping anywhere.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+SAFE_NAME_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters"
+
+
+def name_problem(path: Path, root: Path | None) -> str | None:
+    """Why the names of ``path`` (each folder below ``root``, and the file) are refused, or None."""
+    below = relative_path(path, root) if root is not None else None
+    parts = below.split("/") if below else [path.name]
+    for part in parts:
+        if not SAFE_NAME.match(part):
+            return f"expected file and folder names of {SAFE_NAME_RULE}, got {excerpt(part)}"
+    return None
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+_READ_CHUNK = 1 << 16
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def read_source(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of one post-mortem file, read safely from an untrusted folder.
+
+    A symbolic link is followed only to a file inside ``root`` (the incidents
+    folder; the file's own folder when not given). Anything but a regular file
+    is refused after ``fstat`` on a descriptor opened with ``O_NONBLOCK`` (a
+    FIFO can neither block the open nor the read), and the read is bounded: at
+    most ``limit`` + 1 bytes are ever read, whatever the file claims its size is.
+    Raises :class:`YamlProblem` for a refused file, ``OSError`` when it cannot be read.
+    """
+    target = path
+    linked = path.is_symlink()
+    if linked:
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+            raise YamlProblem(1, 1, "expected a readable file, got a symbolic link that leads nowhere or in a loop") from None
+        folder = (root if root is not None else path.parent).resolve()
+        if not _inside(target, folder):
+            raise YamlProblem(1, 1, "expected a file inside the incidents folder, got a symbolic link to a file outside it")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(target, flags | (getattr(os, "O_NOFOLLOW", 0) if linked else 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            via = "a symbolic link to " if linked else ""
+            raise YamlProblem(1, 1, f"expected a regular file, got {via}{_kind(info.st_mode)}")
+        if info.st_size > limit:
+            raise YamlProblem(1, 1, f"expected a file of at most {limit:,} bytes, got {info.st_size:,} bytes")
+        data = _read_bounded(fd, limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # the file grew after fstat, or its size was not what it said
+        raise YamlProblem(1, 1, f"expected a file of at most {limit:,} bytes, got more")
+    return data
+
+
+def _read_bounded(fd: int, most: int) -> bytes:
+    """At most ``most`` bytes from ``fd``: never a read without a bound."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        try:
+            chunk = os.read(fd, min(left, _READ_CHUNK))
+        except BlockingIOError:  # a non-blocking descriptor with nothing to give
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _expectation(err: dict[str, Any], model_fields: list[str]) -> str:
@@ -316,32 +427,55 @@ def validate_data(data: dict[str, Any], positions: Positions, display: str, sett
     return (doc if not problems else None), problems
 
 
-def load_file(path: Path, settings: Settings, *, display: str | None = None) -> Loaded:
-    """Read and validate one file. Never raises for bad content."""
+def load_file(
+    path: Path, settings: Settings, *, display: str | None = None, root: Path | None = None, link_root: Path | None = None
+) -> Loaded:
+    """Read and validate one file. Never raises for bad content.
+
+    ``root`` is the incidents folder: every folder and file name below it is
+    checked (without it, only the file's own name), and links may point only
+    inside it (or inside ``link_root`` when there is no root; else the file's own folder).
+    """
     shown = display or str(path)
+
+    def outcome(doc: Document | None, positions: Positions | None, problems: list[Problem], raw_id: str = "") -> Loaded:
+        return Loaded(path, shown, doc, positions, problems, raw_id=raw_id, max_depth=settings.max_depth,
+                      max_bytes=settings.max_file_bytes, root=root or link_root)
+
+    named = name_problem(path, root)
+    name_problems = [Problem(shown, 1, 1, "", named)] if named else []
     try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise YamlProblem(
-                1, 1, f"expected a file of at most {settings.max_file_bytes:,} bytes, got {size:,} bytes"
-            )
-        raw = path.read_bytes()
+        raw = read_source(path, settings.max_file_bytes, root or link_root)
         data, positions = parse_yaml(raw, max_depth=settings.max_depth)
     except YamlProblem as exc:
-        return Loaded(path, shown, None, Positions(), [Problem(shown, exc.line, exc.column, field_path(exc.loc), exc.message)])
+        return outcome(None, Positions(), [*name_problems, Problem(shown, exc.line, exc.column, field_path(exc.loc), exc.message)])
     except OSError as exc:
-        return Loaded(path, shown, None, Positions(), [Problem(shown, 1, 1, "", f"expected a readable file: {exc.strerror}")])
+        reason = f"expected a readable file: {exc.strerror or 'it cannot be read'}"
+        return outcome(None, Positions(), [*name_problems, Problem(shown, 1, 1, "", reason)])
     doc, problems = validate_data(data, positions, shown, settings)
+    problems = [*name_problems, *problems]
     raw_id = data.get("id")
-    kept = positions if problems else None
-    return Loaded(path, shown, doc, kept, problems, raw_id=raw_id if isinstance(raw_id, str) else "", max_depth=settings.max_depth)
+    return outcome(doc if not problems else None, positions if problems else None, problems,
+                   raw_id if isinstance(raw_id, str) else "")
 
 
 def discover(folder: Path) -> list[Path]:
-    """Every ``*.yaml``/``*.yml`` below ``folder``, skipping names that start with ``_``, sorted."""
+    """Every ``*.yaml``/``*.yml`` below ``folder``, skipping names that start with ``_``, sorted.
+
+    Links to folders are not followed (a loop cannot trap the walk); they are
+    listed instead, so loading reports them rather than dropping their files silently.
+    """
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith((".", "_")):
+                continue
+            if os.path.islink(os.path.join(root, d)):
+                found.append(Path(root) / d)
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for name in files:
             if name.endswith((".yaml", ".yml")) and not name.startswith("_"):
                 found.append(Path(root) / name)
@@ -352,22 +486,27 @@ class FileCache:
     """Parsed files kept between rebuilds of ``mkdocs serve``: an edit re-reads only that file."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], Settings, Loaded]] = {}
+        self._entries: dict[Path, tuple[tuple[int, ...], Settings, Loaded]] = {}
         self.hits = 0
         self.misses = 0
 
-    def load(self, path: Path, settings: Settings, display: str) -> Loaded:
+    def load(
+        self, path: Path, settings: Settings, display: str, *, root: Path | None = None, link_root: Path | None = None
+    ) -> Loaded:
+        def fresh() -> Loaded:
+            return load_file(path, settings, display=display, root=root, link_root=link_root)
+
         try:
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
+            link, st = path.lstat(), path.stat()  # a link re-pointed at another file is a change too
+            stamp = (link.st_mtime_ns, link.st_ino, st.st_mtime_ns, st.st_size, st.st_ino)
         except OSError:
-            return load_file(path, settings, display=display)
+            return fresh()
         cached = self._entries.get(path)
-        if cached and cached[0] == stamp and cached[1] == settings and cached[2].display == display:
+        if cached and cached[0] == stamp and cached[1] == settings and (cached[2].display, cached[2].root) == (display, root or link_root):
             self.hits += 1
             return cached[2]
         self.misses += 1
-        loaded = load_file(path, settings, display=display)
+        loaded = fresh()
         self._entries[path] = (stamp, settings, loaded)
         return loaded
 
@@ -395,15 +534,20 @@ def load_corpus(
     base: Path | None = None,
     docs_dir: Path | None = None,
     cache: FileCache | None = None,
+    roots: Sequence[Path] = (),
 ) -> Corpus:
-    """Load every file, then check ids across files (unique, case-insensitively) and ``related``."""
+    """Load every file, then check ids across files (unique, case-insensitively) and ``related``.
+
+    ``roots`` are the incidents folders the paths were found in: names below
+    them are checked and links may not leave them (see :func:`load_file`).
+    """
     loaded: list[Loaded] = []
     # Parsing creates millions of objects and no reference cycles: with the cyclic collector
     # running, its passes over the growing heap cost a third of the time at 10,000 files.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _load_all(paths, settings, base, docs_dir, cache, loaded)
+        _load_all(paths, settings, base, docs_dir, cache, loaded, roots)
     finally:
         if was_enabled:
             gc.enable()
@@ -413,37 +557,45 @@ def load_corpus(
 
 
 def _load_all(
-    paths: list[Path], settings: Settings, base: Path | None, docs_dir: Path | None, cache: FileCache | None, loaded: list[Loaded]
+    paths: list[Path],
+    settings: Settings,
+    base: Path | None,
+    docs_dir: Path | None,
+    cache: FileCache | None,
+    loaded: list[Loaded],
+    roots: Sequence[Path],
 ) -> None:
     for path in paths:
         display = _display(path, base)
-        item = cache.load(path, settings, display) if cache else load_file(path, settings, display=display)
+        root = next((r for r in roots if relative_path(path, r) is not None), None)
+        if cache:
+            item = cache.load(path, settings, display, root=root, link_root=docs_dir)
+        else:
+            item = load_file(path, settings, display=display, root=root, link_root=docs_dir)
         if docs_dir is not None:
-            try:
-                item.source_uri = path.resolve().relative_to(docs_dir.resolve()).as_posix()
-            except ValueError:
-                item.source_uri = ""
+            item.source_uri = relative_path(path, docs_dir) or ""
         loaded.append(item)
 
 
 def cross_file_problems(loaded: list[Loaded]) -> list[Problem]:
     """Duplicate ids (including ids equal but for case, which share a URL) and unknown ``related`` ids."""
     problems: list[Problem] = []
-    by_key: dict[str, Loaded] = {}
+    by_key: dict[str, list[Loaded]] = {}
     for item in loaded:
-        doc = item.document
-        if doc is None:
-            continue
-        key = doc.id.lower()
-        first = by_key.get(key)
-        if first is not None and first.document is not None:
+        if item.document is not None:
+            by_key.setdefault(item.document.id.lower(), []).append(item)
+    for group in by_key.values():
+        # reported on every file of the group: a pull request adding either one is annotated on the file it touches
+        for item in group if len(group) > 1 else ():
+            assert item.document is not None
             line, col = item.positions.of(("id",))
-            same = "the same id" if first.document.id == doc.id else f"an id that differs only in letter case ({first.document.id!r})"
-            problems.append(
-                Problem(item.display, line, col, "id", f"expected a unique id, got {doc.id!r}: {first.display} has {same}")
-            )
-        else:
-            by_key[key] = item
+            for other in group:
+                if other is item or other.document is None:
+                    continue
+                theirs = other.document.id
+                same = "the same id" if theirs == item.document.id else f"an id that differs only in letter case ({theirs!r})"
+                problems.append(Problem(item.display, line, col, "id",
+                                        f"expected a unique id, got {item.document.id!r}: {other.display} has {same}"))
     known = {item.document.id for item in loaded if item.document is not None}
     # ids of files that failed validation still exist in the knowledge base; don't report them twice
     known |= {item.raw_id for item in loaded if item.document is None} - {""}
@@ -462,10 +614,21 @@ def cross_file_problems(loaded: list[Loaded]) -> list[Problem]:
     return problems
 
 
+def relative_path(path: Path, folder: Path) -> str | None:
+    """``path`` below ``folder`` as a POSIX path, or None; the file itself is never resolved,
+    so a link is shown (and edited) under its own name, not its target's."""
+    for candidate, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(folder))),
+                            (path.absolute().parent.resolve() / path.name, folder.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except (ValueError, OSError):
+            continue
+    return None
+
+
 def _display(path: Path, base: Path | None) -> str:
     if base is not None:
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            pass
+        shown = relative_path(path, base)
+        if shown is not None:
+            return shown
     return path.as_posix()

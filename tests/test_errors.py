@@ -182,13 +182,25 @@ def test_empty_root_causes_only_in_draft(tmp_path: Path) -> None:
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     text = dump(valid_doc())
     errors = problems_for(tmp_path, {"a.yaml": text, "b.yaml": text})
-    assert errors == ["incidents/b.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': incidents/a.yaml has the same id"]
+    # on both files: the pull request that adds either one is annotated on the file it touches
+    assert errors == [
+        "incidents/a.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': incidents/b.yaml has the same id",
+        "incidents/b.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': incidents/a.yaml has the same id",
+    ]
+
+
+def test_three_files_with_one_id_each_name_the_other_two(tmp_path: Path) -> None:
+    text = dump(valid_doc())
+    errors = problems_for(tmp_path, {"a.yaml": text, "b.yaml": text, "c.yaml": text})
+    assert [e.split(": ", 1)[0] for e in errors] == ["incidents/a.yaml:1:5"] * 2 + ["incidents/b.yaml:1:5"] * 2 + ["incidents/c.yaml:1:5"] * 2
+    assert errors[0].endswith("incidents/b.yaml has the same id") and errors[1].endswith("incidents/c.yaml has the same id")
 
 
 def test_ids_differing_only_in_case_collide(tmp_path: Path) -> None:
     errors = problems_for(tmp_path, {"a.yaml": dump(valid_doc()), "b.yaml": dump(valid_doc(id="inc-2024-0315"))})
     assert errors == [
-        "incidents/b.yaml:1:5: id: expected a unique id, got 'inc-2024-0315': incidents/a.yaml has an id that differs only in letter case ('INC-2024-0315')"
+        "incidents/a.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': incidents/b.yaml has an id that differs only in letter case ('inc-2024-0315')",
+        "incidents/b.yaml:1:5: id: expected a unique id, got 'inc-2024-0315': incidents/a.yaml has an id that differs only in letter case ('INC-2024-0315')",
     ]
 
 

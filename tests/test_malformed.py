@@ -5,7 +5,6 @@ Each small case is a file in tests/malformed/ whose first line says the error it
 
 from __future__ import annotations
 
-import resource
 import time
 import tracemalloc
 from pathlib import Path
@@ -79,18 +78,55 @@ def test_alias_bomb_fails_fast_in_little_memory(tmp_path: Path) -> None:
     assert peak < 5 * 1024 * 1024, peak
 
 
-def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+def test_oversized_file_is_refused_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proof that nothing was read: the one function that reads a file's bytes fails if called."""
+    import pmsite.load as load
+
     path = tmp_path / "huge.yaml"
     path.write_text("id: INC-HUGE-1\nsummary: |\n" + ("  " + "x" * 98 + "\n") * 100_000)
-    assert path.stat().st_size > 10_000_000
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    real_read = load._read_bounded
+
+    def must_not_read(fd: int, most: int) -> bytes:
+        raise AssertionError("the oversized file was read")
+
+    monkeypatch.setattr(load, "_read_bounded", must_not_read)
     loaded = load_file(path, Settings(), display="huge.yaml")
     assert [p.format() for p in loaded.problems] == [
-        f"huge.yaml:1:1: expected a file of at most 1,048,576 bytes, got {path.stat().st_size:,} bytes"
+        "huge.yaml:1:1: expected a file of at most 1,048,576 bytes, got 10,100,026 bytes"
     ]
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20_000  # KiB: the file was never read
+    # with a larger limit the same file is read, and its one field is then too long
+    monkeypatch.setattr(load, "_read_bounded", real_read)
     bigger = load_file(path, Settings(max_file_bytes=20_000_000), display="huge.yaml")
-    assert all("at most" not in p.message for p in bigger.problems)
+    assert "huge.yaml:2:10: summary: expected at most 20,000 characters, got 9,900,000" in [p.format() for p in bigger.problems]
+
+
+def test_a_file_is_read_with_a_bound_even_when_its_size_says_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grows after fstat (or a file system that reports no size) is still read only up to the limit."""
+    import os
+
+    import pmsite.load as load
+
+    path = tmp_path / "grows.yaml"
+    path.write_bytes(b"id: x\n" * 400_000)  # 2.4 MB
+    real_fstat = os.fstat
+    asked: list[int] = []
+    real_read = load._read_bounded
+
+    def small_fstat(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10, *st[7:10]))
+
+    def counting_read(fd: int, most: int) -> bytes:
+        asked.append(most)
+        data = real_read(fd, most)
+        asked.append(len(data))
+        return data
+
+    monkeypatch.setattr(load.os, "fstat", small_fstat)
+    monkeypatch.setattr(load, "_read_bounded", counting_read)
+    loaded = load_file(path, Settings(), display="grows.yaml")
+    assert [p.format() for p in loaded.problems] == ["grows.yaml:1:1: expected a file of at most 1,048,576 bytes, got more"]
+    assert asked == [1_048_577, 1_048_577]  # one byte past the limit is enough to know
 
 
 def test_ids_that_differ_only_in_case_would_share_a_url(tmp_path: Path) -> None:
@@ -100,7 +136,8 @@ def test_ids_that_differ_only_in_case_would_share_a_url(tmp_path: Path) -> None:
     (folder / "b.yaml").write_text(dump(valid_doc(id="inc-case-1")))
     corpus = load_corpus(discover(folder), Settings(), base=tmp_path)
     assert [p.format() for p in corpus.errors] == [
-        "incidents/b.yaml:1:5: id: expected a unique id, got 'inc-case-1': incidents/a.yaml has an id that differs only in letter case ('INC-CASE-1')"
+        "incidents/a.yaml:1:5: id: expected a unique id, got 'INC-CASE-1': incidents/b.yaml has an id that differs only in letter case ('inc-case-1')",
+        "incidents/b.yaml:1:5: id: expected a unique id, got 'inc-case-1': incidents/a.yaml has an id that differs only in letter case ('INC-CASE-1')",
     ]
 
 
