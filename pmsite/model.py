@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,17 +27,40 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .settings import CLOSED_STATUSES, Settings
+from .problems import excerpt
+from .settings import CLOSED_STATUSES, EARLIEST_DATE, LATEST_DATE, Settings
 
 FORMAT_VERSION = 1
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+# \Z, not $: "$" also matches before a trailing newline, and "INC-1\n" is not "INC-1".
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,64}\Z")
+ACTION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 _URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
+
+# Ids the site already uses for its own pages, compared ignoring letter case: an incident
+# is published at incidents/<id>/, and incidents/index is the catalog.
+RESERVED_IDS = frozenset({"index"})
+# Action ids whose anchor (action-<id>) is already a heading of the incident page.
+RESERVED_ACTION_IDS = frozenset({"items"})
+
+# Dates and times an incident can plausibly have (settings.py holds the range, shared with the
+# configuration's reference date); anything outside is a typo such as 9999 or 0001.
+EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
+
+# Size limits that keep every file quick to render (Python-Markdown's inline parsing is
+# superlinear: one megabyte of emphasis takes minutes) while leaving room for any real review.
+MAX_LINE_CHARS = 200  # titles, names, owners, tags
+MAX_URL_CHARS = 2000
+MAX_TEXT_CHARS = 20_000  # one Markdown or plain-text field
+MAX_DOCUMENT_CHARS = 100_000  # all text fields of one document together
+MAX_MARKDOWN_DEPTH = 16  # nested lists, blockquotes and indentation levels
+MAX_BRACKET_DEPTH = 16  # nested '[' ... ']'
+MAX_OPEN_BRACKETS = 50  # '[' or '](' left open within a paragraph
+MAX_USERS = 10_000_000_000
 
 
 def _got(value: Any) -> str:
     if isinstance(value, str):
-        short = value if len(value) <= 60 else value[:57] + "..."
-        return repr(short)
+        return excerpt(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -51,17 +76,29 @@ def _fail(expected: str, value: Any) -> PydanticCustomError:
     return PydanticCustomError("pmsite", "expected {expected}, got {got}", {"expected": expected, "got": _got(value)})
 
 
+def _error(message: str) -> PydanticCustomError:
+    """A finished message (already quoting what it must, through :func:`_got`)."""
+    return PydanticCustomError("pmsite", "{message}", {"message": message})
+
+
 # --- scalar types ---------------------------------------------------------
+
+
+def _in_range(day: dt.date, value: Any, what: str = "a date") -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise _error(f"expected {what} between {EARLIEST.isoformat()} and {LATEST.isoformat()}, got {_got(value)}")
 
 
 def _timestamp(value: Any) -> dt.datetime:
     expected = "a timestamp with an offset (YYYY-MM-DDThh:mm:ssZ or +hh:mm)"
+    raw = value
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise _fail(expected, value) from None
     if isinstance(value, dt.datetime):
+        _in_range(value.date(), raw, "a time")
         if value.tzinfo is None or value.utcoffset() is None:
             raise PydanticCustomError(
                 "pmsite",
@@ -77,32 +114,108 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise _fail(expected + " without a time", value)
     if isinstance(value, dt.date):
+        _in_range(value, value)
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise PydanticCustomError(
                 "pmsite", "expected a date that exists, got {got}", {"got": _got(value)}
             ) from None
+        _in_range(day, value)
+        return day
     raise _fail(expected, value)
+
+
+# Characters no post-mortem needs and that make outputs ill-formed or misleading: C0 controls
+# (tab and line feed are allowed where text may span lines), DEL, C1 controls, lone surrogates,
+# bidirectional embeddings, overrides and isolates (they make text display other than it reads),
+# line and paragraph separators, and the non-characters U+FFFE and U+FFFF (not allowed in XML).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]")
+_FORBIDDEN_IN_LINE = re.compile("[\t\n" + _FORBIDDEN.pattern[1:])
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CHAR_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x1b": "an escape character (ESC)",
+               "\x00": "a null character (NUL)", "\x7f": "a delete character (DEL)", "\u2028": "a line separator",
+               "\u2029": "a paragraph separator"}
+# Characters that show nothing: blank or zero-width (format characters such as U+200B) and fillers.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _describe(ch: str) -> str:
+    code = f"U+{ord(ch):04X}"
+    if ch in _CHAR_NAMES:
+        return f"{_CHAR_NAMES[ch]} ({code})"
+    if ch in _BIDI:
+        return f"the bidirectional formatting character {code}, which makes text display other than it reads"
+    if 0xD800 <= ord(ch) <= 0xDFFF:
+        return f"a lone surrogate ({code})"
+    if ch in "\ufffe\uffff":
+        return f"the non-character {code}"
+    return f"the control character {code}"
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _FILLERS or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+
+
+def _check_chars(value: str, forbidden: re.Pattern[str]) -> None:
+    found = forbidden.search(value)
+    if found is not None:
+        where = f" at character {found.start() + 1}" if len(value) > 1 else ""
+        raise _error(f"expected text without control characters, got {_describe(found.group())}{where}")
 
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
         raise _fail("a string", value)
+    _check_chars(value, _FORBIDDEN_IN_LINE)
+    return value
+
+
+def _multiline_string(value: Any) -> str:
+    """Text that may span lines (Markdown, plain text): tabs and line feeds are allowed."""
+    if not isinstance(value, str):
+        raise _fail("a string", value)
+    _check_chars(value, _FORBIDDEN)
+    return value
+
+
+def _line_chars(value: str) -> str:
+    _check_chars(value, _FORBIDDEN_IN_LINE)
     return value
 
 
 def _non_empty(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("pmsite", "expected a non-empty string, got an empty one", {})
+    if all(_invisible(ch) for ch in value):
+        raise _error(f"expected visible text, got only invisible characters {_got(value)}")
     return value
 
 
+def _max_chars(limit: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise _error(f"expected at most {limit:,} characters, got {len(value):,}")
+        return value
+
+    return check
+
+
 def _one_line(value: str) -> str:
+    """One line, visible, without blank or zero-width characters at either end.
+
+    ``"mobile-api "`` and ``"\\nmobile-api"`` look like ``mobile-api`` but would be
+    another service, page and filter value: refused, never silently trimmed.
+    """
     if "\n" in value.strip():
         raise PydanticCustomError("pmsite", "expected a single line, got {n} lines", {"n": len(value.strip().splitlines())})
+    if "\n" in value:
+        raise _error(f"expected a single line without a line break at the start or end, got {_got(value)}"
+                     " (a block scalar adds one: write the value on the key's line)")
+    if _invisible(value[0]) or _invisible(value[-1]):
+        raise _error(f"expected no spaces or invisible characters at the start or end, got {_got(value)}")
     return value
 
 
@@ -130,8 +243,10 @@ def _identifier(value: str) -> str:
 
 
 def _action_id(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value):
+    if not ACTION_ID_PATTERN.match(value):
         raise _fail("1-64 letters, digits, '-' or '_'", value)
+    if value.lower() in RESERVED_ACTION_IDS:
+        raise _fail(f"an id other than {', '.join(sorted(RESERVED_ACTION_IDS))} (the incident page uses it)", value)
     return value
 
 
@@ -156,18 +271,93 @@ def _evidence(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_string)]
-Markdown = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty)]
-PlainText = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty)]  # plain text, shown as written
-OneLine = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_one_line)]
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
+
+
+def markdown_shape(text: str) -> str | None:
+    """Why ``text`` would be slow or unsafe to render as Markdown, or None.
+
+    Python-Markdown recurses once per level of nested lists and quotes
+    (RecursionError past a few hundred) and re-reads the rest of a paragraph for
+    every '[' or '](' that is not closed (quadratic: thousands take minutes).
+    Both are capped far above what prose needs.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        expanded = line.expandtabs(4)
+        body = expanded.lstrip(" ")
+        depth = (len(expanded) - len(body)) // 4
+        while body:
+            if body[0] == ">":
+                body = body[1:].lstrip(" ")
+            else:
+                marker = _LIST_MARKER.match(body)
+                if marker is None:
+                    break
+                body = body[marker.end():].lstrip(" ")
+            depth += 1
+        if depth > MAX_MARKDOWN_DEPTH:
+            return (f"expected Markdown nested at most {MAX_MARKDOWN_DEPTH} levels deep (lists, quotes, "
+                    f"4-space indentation), got {depth} at line {number} of the text")
+    brackets: list[int] = []
+    parens = 0
+    open_total = 0
+    escaped = False
+    for i, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            brackets.append(i)
+            if len(brackets) > MAX_BRACKET_DEPTH:
+                return f"expected '[' brackets nested at most {MAX_BRACKET_DEPTH} deep, got deeper at character {i + 1}"
+        elif ch == "]":
+            if brackets:
+                brackets.pop()
+            if text.startswith("(", i + 1):
+                parens += 1
+        elif ch == ")" and parens:
+            parens -= 1
+        elif ch == "\n" and text.startswith("\n", i + 1):  # a blank line ends the paragraph
+            open_total += len(brackets) + parens
+            brackets.clear()
+            parens = 0
+    open_total += len(brackets) + parens
+    if open_total > MAX_OPEN_BRACKETS:
+        return (f"expected at most {MAX_OPEN_BRACKETS} unclosed '[' or '](' (each makes rendering re-read the "
+                f"rest of the paragraph), got {open_total}: escape a literal bracket as \\[")
+    return None
+
+
+def _markdown(value: str) -> str:
+    problem = markdown_shape(value)
+    if problem is not None:
+        raise _error(problem)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_string), AfterValidator(_max_chars(MAX_LINE_CHARS))]
+Markdown = Annotated[
+    str, BeforeValidator(_multiline_string), AfterValidator(_non_empty), AfterValidator(_max_chars(MAX_TEXT_CHARS)),
+    AfterValidator(_markdown),
+]
+PlainText = Annotated[  # plain text, shown as written
+    str, BeforeValidator(_multiline_string), AfterValidator(_non_empty), AfterValidator(_max_chars(MAX_TEXT_CHARS))
+]
+OneLine = Annotated[
+    str, BeforeValidator(_multiline_string), AfterValidator(_non_empty), AfterValidator(_one_line),
+    AfterValidator(_line_chars), AfterValidator(_max_chars(MAX_LINE_CHARS)),
+]
 Timestamp = Annotated[dt.datetime, BeforeValidator(_timestamp)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
-Url = Annotated[str, BeforeValidator(_string), AfterValidator(_url)]
+Url = Annotated[str, BeforeValidator(_string), AfterValidator(_max_chars(MAX_URL_CHARS)), AfterValidator(_url)]
 Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier)]
 ActionId = Annotated[str, BeforeValidator(_string), AfterValidator(_action_id)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
-EvidenceItem = Annotated[str, BeforeValidator(_string), AfterValidator(_non_empty), AfterValidator(_evidence_item)]
-
+EvidenceItem = Annotated[
+    str, BeforeValidator(_multiline_string), AfterValidator(_non_empty), AfterValidator(_max_chars(MAX_TEXT_CHARS)),
+    AfterValidator(_evidence_item),
+]
 
 T = TypeVar("T")
 ListOf = Annotated[list[T], BeforeValidator(_list)]  # a list, with "expected a list" for anything else
@@ -230,8 +420,8 @@ class Impact(_Strict):
     def _count(cls, v: Any) -> Any:
         if v is None:
             return v
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise _fail("a whole number of users (0 or more)", v)
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_USERS:
+            raise _fail(f"a whole number of users from 0 to {MAX_USERS:,}", v)
         return v
 
 
@@ -358,6 +548,13 @@ class Document(_Strict):
         default_factory=list, description="pmsite addition: quality-check codes (PM1xx) not to apply to this document."
     )
 
+    @field_validator("id")
+    @classmethod
+    def _reserved(cls, v: str) -> str:
+        if v.lower() in RESERVED_IDS:
+            raise _fail(f"an id other than {', '.join(sorted(RESERVED_IDS))} (the site uses it for its own page)", v)
+        return v
+
     @field_validator("checklist_ignore")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
@@ -443,14 +640,44 @@ def document_rules(doc: Document) -> list[tuple[Loc, str]]:
     if not draft and not doc.action_items:
         out.append((("action_items",), f"expected at least one action item (only a draft may have none; status is {doc.status})"))
     seen: dict[str, int] = {}
-    for i, (item, item_id) in enumerate(zip(doc.action_items, action_ids(doc))):
-        if item_id in seen:
-            out.append((("action_items", i, "id"), f"expected an id unique within the document, got {item_id!r} again (first at action_items[{seen[item_id]}])"))
+    ids = action_ids(doc)
+    for i, (item, item_id) in enumerate(zip(doc.action_items, ids)):
+        key = item_id.lower()  # the page anchor is lower-case: A1 and a1 would share it
+        if key in seen:
+            first = seen[key]
+            again = f"{item_id!r} again" if ids[first] == item_id else f"{item_id!r}, which differs from {ids[first]!r} only in letter case"
+            out.append((("action_items", i, "id"), f"expected an id unique within the document, got {again} (first at action_items[{first}])"))
         else:
-            seen[item_id] = i
+            seen[key] = i
         if item.closed and item.completed_on is None:
             out.append((("action_items", i, "completed_on"), f"required when status is {item.status}: expected a date (YYYY-MM-DD)"))
+    out.extend(_text_budget(doc))
     return out
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), loc + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, loc + (i,))
+
+
+def _text_budget(doc: Document) -> list[tuple[Loc, str]]:
+    """All text of one document together is capped too: each field is, but lists have no length limit."""
+    total = 0
+    longest: tuple[int, Loc] = (0, ())
+    for loc, text in _texts(doc, ()):
+        total += len(text)
+        if len(text) > longest[0]:
+            longest = (len(text), loc)
+    if total <= MAX_DOCUMENT_CHARS:
+        return []
+    return [(longest[1], f"expected at most {MAX_DOCUMENT_CHARS:,} characters of text in one document, got {total:,}"
+             f" (this is the longest field, {longest[0]:,} characters): move long material to a linked document")]
 
 
 def action_ids(doc: Document) -> list[str]:

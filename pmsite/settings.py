@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +81,52 @@ DEFAULT_VAGUE_ACTIONS = (
 
 ENV_PUBLISH_DRAFTS = "PMSITE_PUBLISH_DRAFTS"
 ENV_REFERENCE_DATE = "PMSITE_REFERENCE_DATE"
+ENV_VARIABLES = {"publish_drafts": ENV_PUBLISH_DRAFTS, "reference_date": ENV_REFERENCE_DATE}  # option -> variable
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+# The dates a post-mortem (and a build's reference date) can plausibly have: a year 9999
+# or 0001 is a typo, and would make the severity history span millennia.
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def parse_date(value: object) -> dt.date:
+    """A configured date (a YAML date or ``YYYY-MM-DD``) within the plausible range; ValueError says why."""
+    day: dt.date | None = None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+        shown = repr(value if not isinstance(value, str) or len(value) <= 40 else value[:37] + "...")
+        raise ValueError(f"expected a date (YYYY-MM-DD) from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}, got {shown}")
+    return day
+
+
+def environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment overrides (``PMSITE_REFERENCE_DATE``, ``PMSITE_PUBLISH_DRAFTS``).
+
+    The one reader of these variables, for the MkDocs configuration and the CLI
+    alike; a value it cannot read is a ValueError naming the variable, never ignored.
+    """
+    out: dict[str, Any] = {}
+    drafts = environ.get(ENV_PUBLISH_DRAFTS, "").strip().lower()
+    if drafts in _TRUE:
+        out["publish_drafts"] = True
+    elif drafts not in _FALSE:
+        shown = repr(drafts[:40])
+        raise ValueError(f"{ENV_PUBLISH_DRAFTS}: expected 1, true, yes or on (or 0, false, no, off), got {shown}")
+    ref = environ.get(ENV_REFERENCE_DATE, "")
+    if ref.strip():
+        try:
+            out["reference_date"] = parse_date(ref)
+        except ValueError as exc:
+            raise ValueError(f"{ENV_REFERENCE_DATE}: {exc}") from None
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,11 +190,10 @@ class Settings:
                 values[key] = tuple(values[key])
         if "severities" in values:
             values["severities"] = {k: str(v) for k, v in dict(values["severities"]).items()}
-        if env.get(ENV_PUBLISH_DRAFTS, "").strip().lower() in {"1", "true", "yes", "on"}:
-            values["publish_drafts"] = True
-        ref = env.get(ENV_REFERENCE_DATE, "").strip()
-        if ref:
-            values["reference_date"] = dt.date.fromisoformat(ref)
-        elif isinstance(values.get("reference_date"), str):
-            values["reference_date"] = dt.date.fromisoformat(values["reference_date"])
+        if "reference_date" in values:
+            try:
+                values["reference_date"] = parse_date(values["reference_date"])
+            except ValueError as exc:
+                raise ValueError(f"reference_date: {exc}") from None
+        values.update(environment_overrides(env))
         return cls(**values)
