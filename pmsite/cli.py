@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import __version__
-from .problems import Problem
+from .problems import Problem, printable
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -169,39 +169,50 @@ def load_site_config(path: Path | None) -> SiteConfig:
     candidate = path or Path("mkdocs.yml")
     try:
         if not candidate.is_file():
-            return SiteConfig(_settings({}, "defaults"), Path.cwd() / "content", "incidents", Path.cwd())
+            settings, _ = _settings({}, "the environment", None)
+            return SiteConfig(settings, Path.cwd() / "content", "incidents", Path.cwd())
     except OSError as exc:
         raise UsageError(f"{candidate}: {exc}") from None
     raw = _read_yaml(candidate)
     options = _plugin_options(raw.get("plugins")) or {}
     base = candidate.resolve().parent
     docs_dir = base / str(raw.get("docs_dir") or "docs")
-    incidents_dir = str(options.pop("incidents_dir", None) or "incidents").strip("/")
-    checklist = options.get("checklist", True) is not False
+    settings, validated = _settings(options, str(candidate), candidate)
     return SiteConfig(
-        _settings(options, str(candidate)),
+        settings,
         docs_dir,
-        incidents_dir,
+        str(validated["incidents_dir"]).strip("/"),
         base,
         str(raw.get("site_name") or "pmsite"),
-        checklist,
+        validated["checklist"] is not False,
         candidate,
     )
 
 
-def _settings(options: dict[str, Any], where: str) -> Settings:
+def _settings(options: dict[str, Any], where: str, config_file: Path | None) -> tuple[Settings, dict[str, Any]]:
+    """The plugin's options validated by the plugin's own configuration class, as ``mkdocs build`` does.
+
+    An invalid option or environment override is a usage error naming it (no
+    traceback); an unknown option is a warning, as MkDocs makes it.
+    """
+    from .config import validate_options
+
+    validated, errors, warnings = validate_options(options, str(config_file) if config_file else None)
+    if errors:
+        raise UsageError("\n".join(f"{where}: pmsite option {error}" for error in errors))
+    for warning in warnings:
+        _emit(f"pmsite: warning: {printable(where)}: pmsite option {printable(warning)}", err=True)
+    values = dict(validated)
     try:
-        return Settings.from_mapping(options)
-    except (TypeError, ValueError, AttributeError) as exc:
+        return Settings.from_mapping(values), values
+    except (TypeError, ValueError) as exc:
         raise UsageError(f"{where}: pmsite options: {exc}") from None
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+    from .load import relative_path  # the file's own name, not a link's target, decides
+
+    return relative_path(path, folder) is not None
 
 
 def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path], list[Path]]:
@@ -225,23 +236,24 @@ def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path],
             files.append(root)
         else:
             raise UsageError(f"no such file or folder: {root}")
-    unique: dict[Path, Path] = {}
-    for f in files:  # each file once, however it is named
-        unique.setdefault(f.resolve(), f)
+    unique: dict[str, Path] = {}
+    for f in files:  # each file once, however it is written (a link is a file of its own)
+        unique.setdefault(os.path.abspath(f), f)
     files = list(unique.values())
     incidents = config.incidents_path
     context: list[Path] = []
     if args_paths and incidents.is_dir() and all(_inside(f, incidents) for f in files):
-        asked = {f.resolve() for f in files}
-        context = [f for f in discover(incidents) if f.resolve() not in asked]
+        asked = set(unique)
+        context = [f for f in discover(incidents) if os.path.abspath(f) not in asked]
     return sorted(files), context
 
 
-def _load(files: list[Path], context: list[Path], settings: Settings, config: SiteConfig) -> Corpus:
-    """Load the context first, so a duplicate id is reported on the file asked for."""
+def _load(files: list[Path], context: list[Path], settings: Settings, config: SiteConfig, folders: Sequence[str] = ()) -> Corpus:
+    """Load the context with the files asked for; names below the incidents folder (or a folder asked for) are checked."""
     from .load import load_corpus
 
-    return load_corpus([*context, *files], settings, base=Path.cwd(), docs_dir=config.docs_dir)
+    roots = [config.incidents_path, *(Path(p) for p in folders if Path(p).is_dir())]
+    return load_corpus([*context, *files], settings, base=Path.cwd(), docs_dir=config.docs_dir, roots=roots)
 
 
 # --- output formats ---------------------------------------------------------------------------
@@ -266,14 +278,20 @@ def github_escape_property(text: str) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    """``::error file=...,line=...,col=...,title=...::message``: an annotation on the pull request's diff."""
+    """``::error file=...,line=...,col=...,title=...::message``: an annotation on the pull request's diff.
+
+    File, field and message are escaped twice over: :func:`printable` first (no
+    control character, separator or bidi override survives), then GitHub's own
+    escaping, so nothing an author wrote can end the command or start another.
+    """
     code = f" {problem.code}" if problem.code else ""
-    title = f"pmsite{code}: {problem.field or 'file'}"
+    field = printable(problem.field)
+    title = f"pmsite{code}: {field or 'file'}"
     props = ",".join(
         f"{key}={github_escape_property(str(value))}"
-        for key, value in (("file", problem.file), ("line", problem.line), ("col", problem.column), ("title", title))
+        for key, value in (("file", printable(problem.file)), ("line", problem.line), ("col", problem.column), ("title", title))
     )
-    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    message = f"{field}: {printable(problem.message)}" if field else printable(problem.message)
     return f"::{problem.level} {props}::{github_escape_data(message)}"
 
 
@@ -293,7 +311,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     files, context = _collect(args.paths, config)
     from .checklist import warnings_for
 
-    corpus = _load(files, context, config.settings, config)
+    corpus = _load(files, context, config.settings, config, args.paths)
     asked = {item.display for item in corpus.loaded[len(context):]}
     errors = [p for p in corpus.errors if p.file in asked]
     warnings: list[Problem] = []
@@ -466,8 +484,28 @@ def _action_rows(args: argparse.Namespace, corpus: Corpus, settings: Settings) -
 
 
 def _cell(row: dict[str, Any], column: str) -> str:
+    """One cell as a single line of text (a table row never spans lines, whatever a value holds)."""
     value = row[column]
-    return ", ".join(value) if isinstance(value, list) else str(value)
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    return " ".join(text.splitlines()) if any(ch in text for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") else text
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A cell that a spreadsheet shows as text: a leading ``'`` before a formula start (also after spaces)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS) else text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown_cell(text: str) -> str:
+    """A table cell shown as the text it is: HTML escaped, Markdown punctuation and pipes backslash-escaped."""
+    flat = " ".join(text.splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -478,7 +516,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
     if args.priority and args.priority not in settings.priorities:
         raise UsageError(f"--priority must be one of {', '.join(settings.priorities)}, got {args.priority!r}")
     files, _ = _collect(args.paths, config)
-    corpus = _load(files, [], settings, config)
+    corpus = _load(files, [], settings, config, args.paths)
     if corpus.errors:
         for problem in corpus.errors:
             _emit(f"error: {problem.format()}", err=True)
@@ -489,18 +527,17 @@ def cmd_actions(args: argparse.Namespace) -> int:
         _emit(json.dumps(rows, indent=2, ensure_ascii=False))
     elif args.format == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(ACTION_COLUMNS)
-        writer.writerows([_cell(r, c) for c in ACTION_COLUMNS] for r in rows)
+        writer.writerows([csv_cell(_cell(r, c)) for c in ACTION_COLUMNS] for r in rows)
         sys.stdout.write(out.getvalue())
     elif args.format == "markdown":
         _emit("| " + " | ".join(ACTION_COLUMNS) + " |")
         _emit("|" + "---|" * len(ACTION_COLUMNS))
         for r in rows:
-            escaped = (_cell(r, c).replace("\\", "\\\\").replace("|", "\\|") for c in ACTION_COLUMNS)
-            _emit("| " + " | ".join(escaped) + " |")
+            _emit("| " + " | ".join(markdown_cell(_cell(r, c)) for c in ACTION_COLUMNS) + " |")
     else:
-        table = [[_cell(r, c) for c in ACTION_COLUMNS] for r in rows]
+        table = [[printable(_cell(r, c)) for c in ACTION_COLUMNS] for r in rows]
         for cells in table:
             d = ACTION_COLUMNS.index("description")
             if len(cells[d]) > 60:
@@ -530,10 +567,12 @@ def cmd_demo_corpus(args: argparse.Namespace) -> int:
 
 
 def _iso_date(text: str) -> dt.date:
+    from .settings import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(printable(str(exc))) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -627,16 +666,22 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _error_lines(exc: Exception) -> None:
+    """``pmsite: error: ...``, one line per problem, escaped: paths and values may come from anywhere."""
+    for line in str(exc).split("\n"):
+        print(f"pmsite: error: {printable(line)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit 2 here
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"pmsite: error: {exc}", file=sys.stderr)
+        _error_lines(exc)
         return EXIT_USAGE
     except CommandError as exc:
-        print(f"pmsite: error: {exc}", file=sys.stderr)
+        _error_lines(exc)
         return EXIT_PROBLEMS
     except BrokenPipeError:  # `pmsite actions | head`
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -277,9 +277,11 @@ def test_duplicate_id_across_two_files(tmp_path: Path) -> None:
     proc = run("validate", cwd=root)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
+        "error: content/incidents/a.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': "
+        "content/incidents/b.yaml has the same id",
         "error: content/incidents/b.yaml:1:5: id: expected a unique id, got 'INC-2024-0315': "
         "content/incidents/a.yaml has the same id",
-        "1 error, 0 warnings in 1 file (checked 2 files)",
+        "2 errors, 0 warnings in 2 files (checked 2 files)",
     ]
 
 
@@ -288,7 +290,8 @@ def test_yaml_that_does_not_parse_and_a_list_at_the_top(tmp_path: Path) -> None:
     proc = run("validate", cwd=root)
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("error: content/incidents/a.yaml:2:1: expected valid YAML")
+    assert lines[0] == ("error: content/incidents/a.yaml:1:5: expected valid YAML: did not find expected ',' or ']' "
+                        "(while parsing a flow sequence that starts here; the parser stopped at line 2, column 1)")
     assert lines[1] == "error: content/incidents/b.yaml:1:1: expected a mapping of fields at the top level, got a list"
 
 
@@ -340,11 +343,14 @@ def test_github_format_is_exact_workflow_commands(tmp_path: Path) -> None:
     assert proc.stdout.splitlines() == [
         "::warning file=content/incidents/w.yaml,line=69,col=3,title=pmsite PM101%3A went_poorly[0]::went_poorly[0]: "
         "blaming phrase 'human error': describe the gap in the system or process that allowed the action",
+        "::error file=content/incidents/x%2C y%3A z.yaml,line=1,col=1,title=pmsite%3A file::expected file and folder "
+        "names of letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters, "
+        "got 'x, y: z.yaml'",
         "::error file=content/incidents/x%2C y%3A z.yaml,line=13,col=12,title=pmsite%3A detection::detection: "
         "expected a detection method (automated-alert, customer-report, internal-report, manual-check, third-party, "
         "unknown), got '50%25 a,b: c'",
     ]
-    assert proc.stderr == "pmsite: 1 error, 1 warning in 2 files (checked 2 files)\n"
+    assert proc.stderr == "pmsite: 2 errors, 1 warning in 2 files (checked 2 files)\n"
 
 
 def test_github_escaping_rules() -> None:
@@ -354,7 +360,12 @@ def test_github_escaping_rules() -> None:
     assert github_escape_data("100%\r\nx: a,b") == "100%25%0D%0Ax: a,b"
     assert github_escape_property("100%\r\nx: a,b") == "100%25%0D%0Ax%3A a%2Cb"
     line = github_line(Problem("a:b.yaml", 3, 4, "", "line one\nline two", "error"))
-    assert line == "::error file=a%3Ab.yaml,line=3,col=4,title=pmsite%3A file::line one%0Aline two"
+    # an author's newline is shown as an escape: one problem is one line, and never a second command
+    assert line == "::error file=a%3Ab.yaml,line=3,col=4,title=pmsite%3A file::line one\\x0aline two"
+    forged = github_line(Problem("x\r\n::error file=y.yaml::forged.yaml", 1, 1, "a\x1b[31m\n::warning::b", "m\u202e", "error"))
+    assert forged == ("::error file=x\\x0d\\x0a%3A%3Aerror file=y.yaml%3A%3Aforged.yaml,line=1,col=1,"
+                      "title=pmsite%3A a\\x1b[31m\\x0a%3A%3Awarning%3A%3Ab::a\\x1b[31m\\x0a::warning::b: m\\u202e")
+    assert "\n" not in forged and "\r" not in forged and "\x1b" not in forged
 
 
 def test_json_format(tmp_path: Path) -> None:
