@@ -251,12 +251,15 @@ class KnowledgeBase:
                     if oid in seen or oid in skip:
                         continue
                     seen.add(oid)
-                    score = 4 * len(cats & other.category_set) + 2 * len(svcs & other.service_set) + len(tags & other.tag_set)
-                    if score:
-                        scored.append((-score, abs(other.timestamp - inc.timestamp), oid, other))
-            scored.sort(key=lambda row: row[:3])
+                    # The format's order, compared field by field (never a weighted sum, where three shared
+                    # services would outweigh a shared root cause): shared root-cause categories first,
+                    # then shared services, then shared tags, then closeness in time, then the id.
+                    shared = (len(cats & other.category_set), len(svcs & other.service_set), len(tags & other.tag_set))
+                    if any(shared):
+                        scored.append(((-shared[0], -shared[1], -shared[2], abs(other.timestamp - inc.timestamp), oid), other))
+            scored.sort(key=lambda row: row[0])
             related = [Related(e, self._reasons(inc, e, explicit=True), True) for e in explicit]
-            for _, _, _, other in scored[: max(0, limit - len(related))]:
+            for _, other in scored[: max(0, limit - len(related))]:
                 related.append(
                     Related(
                         other,

@@ -50,7 +50,7 @@ HOW_TO_PASS: dict[str, str] = {
     "PM107": "Open action items are due after the publication date.",
     "PM108": "Action items name a concrete change; vague ones such as 'improve monitoring' or 'add more tests' are flagged.",
     "PM109": "At most eight action items (configurable): focus on the ones that prevent recurrence.",
-    "PM110": "Published within seven days of resolution (configurable) for severities that require a post-mortem.",
+    "PM110": "Published within seven days of resolution (configurable), whatever the severity.",
     "PM111": "Due dates within the priority's target window from resolution: critical 7 days, high 28, medium 61, low 92.",
     "PM112": "At least a quarter of timeline events link evidence: dashboards, logs, tickets.",
     "PM113": "The review meeting is held within 48 hours of resolution (configurable).",
@@ -152,8 +152,9 @@ def findings(doc: Document, settings: Settings) -> list[Finding]:
         out.append(
             Finding("PM109", ("action_items",), f"{len(doc.action_items)} action items: keep at most {settings.max_action_items} and move the rest to the team's backlog")
         )
+    # The format's deadline holds for every severity; only the review meeting (PM113) follows the policy.
     policy = doc.severity in settings.severities_requiring_postmortem
-    if policy and doc.published_on and resolved is not None:
+    if doc.published_on and resolved is not None:
         delay = (doc.published_on - resolved).days
         if delay > settings.publication_deadline_days:
             out.append(

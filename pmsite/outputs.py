@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
+
+import feedgenerator
+import icalendar
 
 from .analyse import Action, Incident, KnowledgeBase
 from .render import MarkdownRenderer
@@ -27,7 +28,9 @@ def _absolute(site_url: str, url: str) -> str:
 def incident_record(inc: Incident, kb: KnowledgeBase, site_url: str) -> dict[str, Any]:
     doc = inc.doc
     data = doc.model_dump(mode="json", exclude_none=False)
-    data["action_items"] = [dict(item, id=a.id) for item, a in zip(data["action_items"], inc.actions)]
+    data["action_items"] = [dict(item, id=a.id, anchor=a.anchor) for item, a in zip(data["action_items"], inc.actions)]
+    # an unpublished document leaves no trace: a related id that is not in the knowledge base is left out
+    data["related"] = [ref for ref in data["related"] if ref in kb.by_id]
     return {
         **data,
         "url": inc.url,
@@ -86,7 +89,8 @@ def action_record(a: Action, site_url: str) -> dict[str, Any]:
         "improves_response": item.improves_response,
         "ticket": item.ticket,
         "services": list(a.incident.doc.services),
-        "url": _absolute(site_url, f"{a.incident.url}#action-{a.id.lower()}"),
+        "url": _absolute(site_url, f"{a.incident.url}#{a.anchor}"),
+        "anchor": a.anchor,
     }
 
 
@@ -101,47 +105,28 @@ def actions_json(kb: KnowledgeBase, site_url: str = "") -> str:
     )
 
 
-# --- iCalendar (RFC 5545) ----------------------------------------------------
-
-
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Fold content lines at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line
-    parts: list[bytes] = []
-    start, limit = 0, 75
-    while len(data) - start > limit:
-        end = start + limit
-        while data[end] & 0xC0 == 0x80:  # a continuation byte: step back to a character boundary
-            end -= 1
-        parts.append(data[start:end])
-        start, limit = end, 74  # continuation lines start with a space, which counts
-    parts.append(data[start:])
-    return "\r\n ".join(p.decode("utf-8") for p in parts)
+# --- iCalendar (RFC 5545), written by the icalendar library ------------------------
 
 
 def actions_ics(kb: KnowledgeBase, site_url: str = "", site_name: str = "pmsite") -> str:
-    """Open action items as all-day events on their due date."""
-    stamp = kb.today.strftime("%Y%m%dT000000Z")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//pmsite//post-mortem action items//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(site_name + ': open action items')}",
-    ]
+    """Open action items as all-day events on their due date.
+
+    icalendar escapes the text and folds lines at 75 octets; the output stays
+    reproducible because nothing in it comes from a clock or a random source:
+    DTSTAMP is the build's reference date and each UID is the incident and item id.
+    """
+    stamp = dt.datetime.combine(kb.today, dt.time(), tzinfo=dt.UTC)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//pmsite//post-mortem action items//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{site_name}: open action items")
     actions = sorted(
         (a for inc in kb.incidents for a in inc.actions if a.open), key=lambda a: (a.item.due, a.incident.id, a.id)
     )
     for a in actions:
         item = a.item
-        summary = f"[{a.incident.id} {a.id}] {item.description.strip().splitlines()[0]}"
         description = (
             f"Owner: {item.owner}\nPriority: {item.priority}\nStatus: {item.status}\n"
             f"Incident: {a.incident.id} {a.incident.doc.title}"
@@ -149,26 +134,49 @@ def actions_ics(kb: KnowledgeBase, site_url: str = "", site_name: str = "pmsite"
             + (f"\nTicket: {item.ticket}" if item.ticket else "")
             + ("\nOVERDUE" if a.overdue else "")
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{_ics_text(a.incident.id + '-' + a.id)}@pmsite",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{item.due.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(item.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(description)}",
-            f"CATEGORIES:{_ics_text(item.priority)}",
-            "TRANSP:TRANSPARENT",
-        ]
-        url = _absolute(site_url, a.incident.url)
+        event = icalendar.Event()
+        event.add("uid", f"{a.incident.id}-{a.id}@pmsite")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + dt.timedelta(days=1))
+        event.add("summary", f"[{a.incident.id} {a.id}] {item.description.strip().splitlines()[0]}")
+        event.add("description", description)
+        event.add("categories", [item.priority])
+        event.add("transp", "TRANSPARENT")
+        url = _absolute(site_url, f"{a.incident.url}#{a.anchor}")
         if url.startswith(("http://", "https://")):
-            lines.append(f"URL:{url}#action-{a.id.lower()}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            event.add("url", url)
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
 
 
-# --- Atom (RFC 4287) ---------------------------------------------------------
+# --- Atom (RFC 4287), written by feedgenerator -----------------------------------
+
+
+class _AtomFeed(feedgenerator.Atom1Feed):
+    """feedgenerator's Atom feed with one ``<author>`` per author and no clock.
+
+    Its own ``updated`` falls back to the current time for an empty feed; the
+    build's reference date keeps two builds identical.
+    """
+
+    def __init__(self, *args: Any, updated: dt.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._updated = updated
+
+    def latest_post_date(self) -> dt.datetime:
+        return self._updated
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        for name in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def atom_feed(kb: KnowledgeBase, markdown: MarkdownRenderer, site_url: str = "", site_name: str = "pmsite") -> str:
@@ -179,38 +187,28 @@ def atom_feed(kb: KnowledgeBase, markdown: MarkdownRenderer, site_url: str = "",
         reverse=True,
     )
     base = site_url.rstrip("/") + "/" if site_url else ""
-    feed_id = base + "feed.xml" if base else "urn:pmsite:feed"
     updated = max((i.doc.published_on for i in entries if i.doc.published_on is not None), default=kb.today)
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(site_name)}: post-mortems</title>",
-        f"  <id>{xml_escape(feed_id)}</id>",
-        f"  <updated>{updated.isoformat()}T00:00:00Z</updated>",
-        "  <generator>pmsite</generator>",
-    ]
-    if base:
-        out.append(f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(base + 'feed.xml')}/>")
-        out.append(f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base)}/>")
+    feed = _AtomFeed(
+        title=f"{site_name}: post-mortems",
+        link=base or "./",  # the feed sits at the site root: "./" is the home page
+        description="",
+        feed_url=base + "feed.xml" if base else None,
+        feed_guid=base + "feed.xml" if base else "urn:pmsite:feed",
+        updated=_midnight(updated),
+    )
     for inc in entries:
         doc = inc.doc
         assert doc.published_on is not None
         link = base + inc.url if base else inc.url
-        entry_id = link if base else f"urn:pmsite:incident:{doc.id}"
-        when = f"{doc.published_on.isoformat()}T00:00:00Z"
-        out += [
-            "  <entry>",
-            f"    <title>{xml_escape(doc.id + ': ' + doc.title)}</title>",
-            f"    <id>{xml_escape(entry_id)}</id>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/>",
-            f"    <published>{when}</published>",
-            f"    <updated>{when}</updated>",
-        ]
-        for author in doc.authors:
-            out.append(f"    <author><name>{xml_escape(author)}</name></author>")
-        for cat in inc.categories:
-            out.append(f"    <category term={quoteattr(cat)}/>")
-        out.append(f"    <summary type=\"html\">{xml_escape(str(markdown.block(doc.summary)))}</summary>")
-        out.append("  </entry>")
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        when = _midnight(doc.published_on)
+        feed.add_item(
+            title=f"{doc.id}: {doc.title}",
+            link=link,
+            description=str(markdown.block(doc.summary)),  # sanitised HTML; the library escapes it into the XML
+            unique_id=link if base else f"urn:pmsite:incident:{doc.id}",
+            pubdate=when,
+            updateddate=when,
+            categories=inc.categories,
+            authors=list(doc.authors),
+        )
+    return feed.writeString("utf-8") + "\n"
