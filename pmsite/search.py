@@ -14,6 +14,9 @@ knows about MkDocs: a front end hands over the page HTML it rendered.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -23,6 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 from .analyse import Incident, KnowledgeBase
 from .settings import Settings
@@ -144,5 +150,51 @@ def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str, str]]
             raise SearchError(f"pagefind failed with exit code {done.returncode}: {' / '.join(detail)}")
     for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
         (out_dir / name).unlink(missing_ok=True)
+    stabilise(out_dir)
     files = [p for p in out_dir.rglob("*") if p.is_file()]
     return IndexStats(len(records), len(pages), len(files), sum(p.stat().st_size for p in files))
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read_cbor(path: Path) -> Any:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise SearchError(f"unexpected Pagefind file {path.name}")
+    return cbor2.loads(raw[len(_SIGNATURE) :])
+
+
+def _write_cbor(folder: Path, stem: str, suffix: str, value: Any, digits: int) -> str:
+    """Write a value as Pagefind does (signature, CBOR, gzip), named by a digest of its content."""
+    raw = _SIGNATURE + cbor2.dumps(value)
+    name = f"{stem}_{hashlib.sha256(raw).hexdigest()[:digits]}"
+    (folder / f"{suffix[0]}{name}{suffix[1]}").write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
+    return name
+
+
+def stabilise(out_dir: Path) -> None:
+    """Make Pagefind's filter index byte-identical from one build to the next.
+
+    Pagefind 1.5 writes each facet's values in hash-map order, which changes from run to
+    run (its issue #638: "other files will still change, such as the filter/metadata
+    indexes"), and names files by their content, so the metadata and entry files change
+    too. Sorting each facet's values, and the facets by name, gives one order; the files
+    are then renamed by their new content. Everything else Pagefind writes is stable.
+    """
+    entry_path = out_dir / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in entry["languages"].items():
+        meta_path = out_dir / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        filters = []
+        for name, digest in meta[3]:
+            path = out_dir / "filter" / f"{digest}.pf_filter"
+            facet, values = _read_cbor(path)
+            path.unlink()
+            values = sorted(values, key=lambda v: v[0])
+            filters.append([name, _write_cbor(out_dir / "filter", lang, ("", ".pf_filter"), [facet, values], 7)])
+        meta[3] = sorted(filters)
+        meta_path.unlink()
+        info["hash"] = _write_cbor(out_dir, lang, ("pagefind.", ".pf_meta"), meta, 10)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
