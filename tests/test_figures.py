@@ -1,0 +1,484 @@
+"""History and factor themes on small knowledge bases whose figures are worked out by hand below."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from pmsite import figures
+from pmsite.analyse import KnowledgeBase, build_knowledge_base
+from pmsite.figures import NAME_PLACEHOLDER, FactorBranch, FactorTheme, Spread
+from pmsite.model import Document, document_rules
+from pmsite.settings import Settings
+
+from conftest import valid_doc
+
+SETTINGS = Settings(reference_date=dt.date(2024, 7, 1))
+D = dt.date
+
+
+def incident(
+    ident: str,
+    started: str,
+    *,
+    detect: float = 5,
+    resolve: float | None = 30,
+    mitigate: float | None = None,
+    severity: int = 1,
+    near_miss: bool = False,
+    services: Sequence[str] = ("api",),
+    teams: Sequence[str] = (),
+    factors: Sequence[tuple[str, str]] = (),
+    status: str = "published",
+) -> dict[str, Any]:
+    """A valid document. ``started`` is 'YYYY-MM-DD' or an ISO time in UTC; ``detect`` is minutes after the
+    start; ``resolve`` and ``mitigate`` are minutes after detection (to the second)."""
+    start = dt.datetime.fromisoformat(started if "T" in started else f"{started}T10:00:00").replace(tzinfo=dt.UTC)
+    detected = start + dt.timedelta(seconds=round(detect * 60))
+    doc = valid_doc(
+        id=ident, title=f"Incident {ident}", status=status, severity=severity, near_miss=near_miss,
+        started_at=start.isoformat(), detected_at=detected.isoformat(), services=list(services), teams=list(teams),
+        contributing_factors=[{"description": text, "category": category} for text, category in factors],
+    )
+    events = [{"at": start.isoformat(), "event": "Change rolled out", "kind": "trigger", "evidence": "deploy log"},
+              {"at": detected.isoformat(), "event": "Alert fired", "kind": "detection"}]
+    doc.pop("mitigated_at")
+    if mitigate is not None:
+        doc["mitigated_at"] = (detected + dt.timedelta(seconds=round(mitigate * 60))).isoformat()
+    if resolve is None:
+        doc.pop("resolved_at")
+        doc.pop("published_on")
+        doc.pop("review_meeting_on")
+    else:
+        resolved = detected + dt.timedelta(seconds=round(resolve * 60))
+        doc["resolved_at"] = resolved.isoformat()
+        doc["review_meeting_on"] = doc["published_on"] = resolved.date().isoformat()
+        events.append({"at": resolved.isoformat(), "event": "Recovered", "kind": "resolution"})
+    doc["timeline"] = events
+    return doc
+
+
+def knowledge_base(*docs: dict[str, Any], settings: Settings = SETTINGS) -> KnowledgeBase:
+    documents = []
+    for data in docs:
+        document = Document.model_validate(data, context={"settings": settings})
+        assert document_rules(document) == [], data["id"]  # the corpus is valid, so figures are all that is tested
+        documents.append((document, f"content/incidents/{data['id']}.yaml"))
+    return build_knowledge_base(documents, settings)
+
+
+def process(*texts: str) -> list[tuple[str, str]]:
+    return [(text, "process") for text in texts]
+
+
+def branch(kb: KnowledgeBase, category: str) -> FactorBranch:
+    (found,) = [b for b in figures.factor_branches(kb) if b.category == category]
+    return found
+
+
+def summary(theme: FactorTheme) -> tuple[str, str, tuple[str, ...], list[str], list[str]]:
+    return theme.kind, theme.label, theme.terms, theme.examples, [i.id for i in theme.incidents]
+
+
+# --- periods ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step"),
+    [
+        (D(2024, 1, 1), D(2024, 1, 1), "month"),
+        (D(2024, 1, 1), D(2026, 12, 31), "month"),  # 36 months
+        (D(2024, 1, 31), D(2027, 1, 1), "quarter"),  # 37 months
+        (D(2024, 1, 1), D(2027, 1, 1), "quarter"),
+        (D(2020, 4, 1), D(2030, 3, 31), "quarter"),  # 2020-Q2..2030-Q1: 40 quarters
+        (D(2020, 1, 1), D(2029, 12, 31), "quarter"),  # 2020-Q1..2029-Q4: 40 quarters
+        (D(2020, 1, 1), D(2030, 1, 1), "year"),  # 2020-Q1..2030-Q1: 41 quarters
+        (D(2010, 6, 1), D(2024, 2, 1), "year"),
+    ],
+)
+def test_period_step_by_span(first: dt.date, last: dt.date, step: str) -> None:
+    assert figures.period_step(first, last) == step
+
+
+def test_quarter_step_never_draws_more_than_40_quarters() -> None:
+    # 2020-03 .. 2030-01 is 119 months, but its quarters run 2020-Q1 .. 2030-Q1: 41 bars
+    first, last = D(2020, 3, 1), D(2030, 1, 31)
+    assert len(figures.period_span(first, last, "quarter")) == 41
+    assert figures.period_step(first, last) == "year"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step", "keys"),
+    [
+        (D(2024, 5, 5), D(2024, 5, 6), "month", ["2024-05"]),
+        (D(2023, 11, 15), D(2024, 2, 1), "month", ["2023-11", "2023-12", "2024-01", "2024-02"]),
+        (D(2024, 12, 31), D(2025, 1, 1), "month", ["2024-12", "2025-01"]),
+        (D(2024, 2, 10), D(2024, 2, 20), "quarter", ["2024-Q1"]),
+        (D(2024, 3, 31), D(2024, 4, 1), "quarter", ["2024-Q1", "2024-Q2"]),
+        (D(2023, 11, 15), D(2024, 4, 1), "quarter", ["2023-Q4", "2024-Q1", "2024-Q2"]),
+        (D(2023, 12, 31), D(2025, 1, 1), "quarter", ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1"]),
+        (D(2019, 12, 31), D(2022, 1, 1), "year", ["2019", "2020", "2021", "2022"]),
+        (D(2024, 6, 1), D(2024, 6, 1), "year", ["2024"]),
+    ],
+)
+def test_period_span_lists_every_period_gaps_included(first: dt.date, last: dt.date, step: str, keys: list[str]) -> None:
+    assert figures.period_span(first, last, step) == keys
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "quarter", "year"),
+    [
+        (D(2024, 1, 1), "2024-01", "2024-Q1", "2024"),
+        (D(2024, 3, 31), "2024-03", "2024-Q1", "2024"),
+        (D(2024, 4, 1), "2024-04", "2024-Q2", "2024"),
+        (D(987, 12, 31), "0987-12", "0987-Q4", "0987"),
+    ],
+)
+def test_period_keys(day: dt.date, month: str, quarter: str, year: str) -> None:
+    assert (figures.month_key(day), figures.quarter_key(day), figures.year_key(day)) == (month, quarter, year)
+
+
+# --- quantiles and spreads ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([1, 2, 3, 4], 0.25, 1.75),
+        ([1, 2, 3, 4], 0.5, 2.5),
+        ([1, 2, 3, 4], 0.75, 3.25),
+        ([1, 2, 3, 4], 0.0, 1),
+        ([1, 2, 3, 4], 1.0, 4),
+        ([10, 20, 100], 0.25, 15),
+        ([10, 20, 100], 0.5, 20),
+        ([10, 20, 100], 0.75, 60),
+        ([5], 0.25, 5),
+        ([5], 1.0, 5),
+    ],
+)
+def test_quantile_interpolates_between_ranks(values: list[float], q: float, expected: float) -> None:
+    assert figures.quantile(values, q) == expected
+
+
+def test_quantile_of_nothing_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        figures.quantile([], 0.5)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        ([], None),
+        ([600, 1200, 1800, 2400], Spread(4, 17.5, 25, 32.5, 25)),
+        ([2400, 600, 1800, 1200], Spread(4, 17.5, 25, 32.5, 25)),  # any order
+        ([100, 200], Spread(2, 2.1, 2.5, 2.9, 2.5)),  # 1.667 and 3.333 minutes: 2.083, 2.5, 2.917, rounded
+        ([90], Spread(1, 1.5, 1.5, 1.5, 1.5)),
+        ([60, 60, 120, 6000], Spread(4, 1, 1.5, 26.5, 26)),  # one long incident moves the mean, not the median
+    ],
+)
+def test_spread_minutes(seconds: list[float], expected: Spread | None) -> None:
+    assert figures.spread_minutes(seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0, 0, 3, 0, 2, 0], slice(2, 5)),
+        ([], slice(0, 0)),
+        ([0, 0], slice(0, 0)),
+        ([None, None], slice(0, 0)),
+        ([1], slice(0, 1)),
+        ([4, 0, 0], slice(0, 1)),
+        ([None, Spread(1, 1, 1, 1, 1), None, Spread(1, 2, 2, 2, 2), None], slice(1, 4)),
+    ],
+)
+def test_trimmed_drops_empty_periods_at_both_ends(values: list[Any], expected: slice) -> None:
+    assert figures.trimmed(values) == expected
+
+
+# --- history --------------------------------------------------------------------------------------
+
+
+def test_history_of_nothing() -> None:
+    h = figures.history(knowledge_base())
+    assert (h.step, h.periods, h.severities, h.counts, h.near_misses) == ("month", [], [1, 2, 3, 4], [], [])
+    assert h.per_period == {1: [], 2: [], 3: [], 4: []}
+    assert (h.resolve, h.detect, h.mitigate) == ([], [], [])
+    assert h.duration_bins == [("< 15m", 0), ("15–30m", 0), ("30m–1h", 0), ("1–2h", 0), ("2–4h", 0), ("4–8h", 0), ("8–24h", 0), ("> 1d", 0)]
+
+
+HISTORY_CORPUS = [
+    incident("INC-A", "2024-01-10", severity=1, detect=4, mitigate=20, resolve=30),
+    incident("INC-B", "2024-01-20", severity=2, detect=12, resolve=90),
+    incident("INC-C", "2024-03-05", severity=2, detect=1, resolve=10, near_miss=True),
+    incident("INC-D", "2024-03-30T23:30:00", severity=3, detect=2, mitigate=5, resolve=20),
+    incident("INC-E", "2024-03-15", severity=1, detect=3, resolve=100),
+]
+
+
+def test_history_counts_per_period_and_severity() -> None:
+    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    assert h.step == "month"
+    assert h.periods == ["2024-01", "2024-02", "2024-03"]  # February is empty but shown
+    assert h.severities == [1, 2, 3, 4]
+    assert h.per_period == {1: [1, 0, 1], 2: [1, 0, 1], 3: [0, 0, 1], 4: [0, 0, 0]}
+    assert h.counts == [2, 0, 3]
+    assert h.near_misses == [0, 0, 1]
+
+
+def test_history_spreads_in_minutes() -> None:
+    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    # January: resolve 30, 90; detect 4, 12; only A mitigated, after 20.
+    # March: resolve 10, 20, 100 (p25 halfway 10..20, p75 halfway 20..100, mean 130 / 3); detect 1, 2, 3; D mitigated after 5.
+    assert h.resolve == [Spread(2, 45, 60, 75, 60), None, Spread(3, 15, 20, 60, 43.3)]
+    assert h.detect == [Spread(2, 6, 8, 10, 8), None, Spread(3, 1.5, 2, 2.5, 2)]
+    assert h.mitigate == [Spread(1, 20, 20, 20, 20), None, Spread(1, 5, 5, 5, 5)]
+    assert figures.trimmed(h.mitigate) == slice(0, 3)
+
+
+def test_history_duration_bins() -> None:
+    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    # 30 min is not under 30: it goes to 30m-1h; 90 and 100 to 1-2h; 10 to < 15m; 20 to 15-30m.
+    assert h.duration_bins == [("< 15m", 1), ("15–30m", 1), ("30m–1h", 1), ("1–2h", 2), ("2–4h", 0), ("4–8h", 0), ("8–24h", 0), ("> 1d", 0)]
+
+
+def test_duration_bin_boundaries() -> None:
+    minutes = [
+        14 + 59 / 60,  # 14m59s: < 15m
+        15,  # exactly 15m: 15-30m
+        60,  # exactly 1h: 1-2h
+        120,  # exactly 2h: 2-4h
+        8 * 60 - 1,  # 7h59m: 4-8h
+        8 * 60,  # exactly 8h: 8-24h
+        24 * 60 - 1 / 60,  # 23h59m59s: 8-24h
+        24 * 60,  # exactly a day: > 1d
+        3 * 24 * 60,  # > 1d
+    ]
+    docs = [incident(f"INC-{n}", f"2024-01-{n + 1:02d}", resolve=m) for n, m in enumerate(minutes)]
+    h = figures.history(knowledge_base(*docs))
+    assert h.duration_bins == [("< 15m", 1), ("15–30m", 1), ("30m–1h", 0), ("1–2h", 1), ("2–4h", 1), ("4–8h", 1), ("8–24h", 2), ("> 1d", 2)]
+    assert h.periods == ["2024-01"] and h.counts == [9]
+
+
+def test_history_unresolved_draft_counts_but_has_no_duration() -> None:
+    settings = Settings(reference_date=D(2024, 7, 1), publish_drafts=True)
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", detect=4, resolve=30),
+        incident("INC-B", "2024-02-10", detect=6, resolve=None, status="draft"),
+        settings=settings,
+    )
+    h = figures.history(kb)
+    assert h.periods == ["2024-01", "2024-02"] and h.counts == [1, 1]
+    assert h.resolve == [Spread(1, 30, 30, 30, 30), None]
+    assert h.detect == [Spread(1, 4, 4, 4, 4), Spread(1, 6, 6, 6, 6)]
+    assert sum(n for _, n in h.duration_bins) == 1
+
+
+def test_history_by_month_up_to_36_months() -> None:
+    h = figures.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2026-12-31")))
+    assert h.step == "month"
+    assert len(h.periods) == 36 and (h.periods[0], h.periods[-1]) == ("2024-01", "2026-12")
+    assert h.counts == [1] + [0] * 34 + [1]
+    assert h.resolve[1:35] == [None] * 34
+
+
+def test_history_by_quarter_from_37_months() -> None:
+    h = figures.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2027-01-01", severity=4)))
+    assert h.step == "quarter"
+    assert h.periods == [
+        "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4",
+        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1",
+    ]
+    assert h.per_period[1] == [1] + [0] * 12
+    assert h.per_period[4] == [0] * 12 + [1]
+
+
+def test_history_by_year_beyond_40_quarters() -> None:
+    h = figures.history(
+        knowledge_base(incident("INC-A", "2010-06-01"), incident("INC-B", "2012-02-03"), incident("INC-C", "2024-02-01"), incident("INC-D", "2024-12-31"))
+    )
+    assert h.step == "year"
+    assert h.periods == [
+        "2010", "2011", "2012", "2013", "2014", "2015", "2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024",
+    ]
+    assert h.counts == [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]
+
+
+# --- key terms --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "ignore", "terms"),
+    [
+        ("The alerts were never routed through the billing pager", {"billing"}, {"alert", "routed", "pager"}),
+        ("Dependencies and retries: class runs on-call 2024 disk ttl", set(), {"dependency", "retry", "class", "runs", "on-call", "disk"}),
+        ("Runbooks RUNBOOK runbook's", set(), {"runbook"}),
+        ("What should have been before that", set(), set()),  # stop words and short words only
+        ("orders-db failover took over 10 minutes", {"orders-db"}, {"failover", "took", "minute"}),
+    ],
+)
+def test_key_terms(text: str, ignore: set[str], terms: set[str]) -> None:
+    assert figures.key_terms(text, frozenset(ignore)) == frozenset(terms)
+
+
+# --- factor themes ----------------------------------------------------------------------------------
+
+
+def test_branches_follow_the_configured_categories() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=[("Unclear ownership", "people"), ("Holiday traffic", "environment")]),
+        incident("INC-B", "2024-02-10", factors=[("Holiday traffic", "environment"), ("Static worker pool", "technology")]),
+    )
+    branches = figures.factor_branches(kb)
+    assert [(b.category, b.count, b.incident_count, b.single, len(b.themes)) for b in branches] == [
+        ("people", 1, 1, 1, 0),
+        ("process", 0, 0, 0, 0),
+        ("technology", 1, 1, 1, 0),
+        ("environment", 2, 2, 0, 1),
+    ]
+    assert summary(branches[3].themes[0]) == ("wording", "Holiday traffic", (), ["Holiday traffic"], ["INC-B", "INC-A"])
+
+
+def test_same_wording_with_service_names_masked_is_one_theme() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", services=["billing"], factors=process("No runbook for billing")),
+        incident("INC-B", "2024-02-10", services=["search"], factors=process("no runbook for search!")),
+    )
+    assert NAME_PLACEHOLDER == "‹name›"
+    b = branch(kb, "process")
+    assert (b.count, b.incident_count, b.single) == (2, 2, 0)
+    # labelled as first written, the service name replaced; examples oldest first, incidents newest first
+    assert [summary(t) for t in b.themes] == [
+        ("wording", "No runbook for ‹name›", (), ["No runbook for billing", "no runbook for search!"], ["INC-B", "INC-A"])
+    ]
+
+
+def test_team_names_are_masked_too() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", teams=["Storage"], factors=process("Storage on-call was not paged")),
+        incident("INC-B", "2024-02-10", teams=["network"], factors=process("Network on-call was not paged")),
+    )
+    assert [summary(t) for t in branch(kb, "process").themes] == [
+        ("wording", "‹name› on-call was not paged", (), ["Storage on-call was not paged", "Network on-call was not paged"], ["INC-B", "INC-A"])
+    ]
+
+
+def test_case_punctuation_and_spacing_are_folded() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=process("Config changes skip review")),
+        incident("INC-B", "2024-02-10", factors=process("config   changes, skip REVIEW.")),
+    )
+    b = branch(kb, "process")
+    assert [summary(t) for t in b.themes] == [
+        ("wording", "Config changes skip review", (), ["Config changes skip review", "config   changes, skip REVIEW."], ["INC-B", "INC-A"])
+    ]
+    assert b.single == 0
+
+
+def test_one_wording_is_labelled_as_written() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", services=["billing"], factors=process("No runbook for billing")),
+        incident("INC-B", "2024-02-10", services=["billing"], factors=process("No runbook for billing")),
+    )
+    assert [summary(t) for t in branch(kb, "process").themes] == [
+        ("wording", "No runbook for billing", (), ["No runbook for billing"], ["INC-B", "INC-A"])
+    ]
+
+
+def test_different_wordings_sharing_a_key_term_are_one_theme() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=process("The failover runbook was stale")),
+        incident("INC-B", "2024-02-10", factors=process("Runbook steps referenced a removed flag")),
+    )
+    b = branch(kb, "process")
+    assert [summary(t) for t in b.themes] == [
+        ("terms", "runbook", ("runbook",), ["The failover runbook was stale", "Runbook steps referenced a removed flag"], ["INC-B", "INC-A"])
+    ]
+    assert (b.count, b.incident_count, b.single) == (2, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("texts", "label"),
+    [
+        # "stale" is in 2 of 3 factors: at least two thirds, so it names the theme too
+        (["Runbook was stale for failover", "Stale runbook for the restore", "Runbook missing the rollback step"], "runbook · stale"),
+        # 2 of 4 is less than two thirds
+        (["Runbook was stale for failover", "Stale runbook for the restore", "Runbook missing the rollback step",
+          "Runbook lacked owner contact"], "runbook"),
+    ],
+)
+def test_a_second_term_shared_by_most_of_the_theme_joins_its_label(texts: list[str], label: str) -> None:
+    kb = knowledge_base(*(incident(f"INC-{n}", f"2024-0{n + 1}-10", factors=process(t)) for n, t in enumerate(texts)))
+    (theme,) = branch(kb, "process").themes
+    assert (theme.kind, theme.label, theme.terms, theme.examples) == ("terms", label, tuple(label.split(" · ")), texts)
+
+
+def test_a_theme_needs_two_incidents() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=process("Runbook was stale", "runbook was stale", "Runbook lacked rollback steps")),
+        incident("INC-B", "2024-02-10", factors=process("Paging policy unclear")),
+    )
+    b = branch(kb, "process")
+    assert b.themes == []
+    assert (b.count, b.incident_count, b.single) == (4, 2, 4)
+
+
+def test_stop_words_and_names_are_not_key_terms() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", services=["billing"], teams=["storage"],
+                 factors=process("Billing storage alerts were muted during deploys")),
+        incident("INC-B", "2024-02-10", services=["billing"], teams=["storage"],
+                 factors=process("Billing storage quota was never reviewed during freeze")),
+    )
+    b = branch(kb, "process")
+    assert b.themes == [] and b.single == 2
+
+
+def test_plural_of_a_service_name_is_not_a_key_term() -> None:
+    # The service is "payments"; "payment" is its name too once plurals are folded, as key terms fold them.
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", services=["payments"], factors=process("Payment retries were unbounded")),
+        incident("INC-B", "2024-02-10", services=["payments"], factors=process("The payment worker pool was undersized")),
+    )
+    b = branch(kb, "process")
+    assert [t.label for t in b.themes] == []
+    assert b.single == 2
+
+
+def test_themes_ordered_by_incidents_wordings_first_then_label() -> None:
+    kb = knowledge_base(
+        incident("INC-1", "2024-01-10", factors=process("Config changes skip review", "Failover runbook was stale")),
+        incident("INC-2", "2024-02-10", factors=process("config changes skip review", "Runbook steps referenced a removed flag")),
+        incident("INC-3", "2024-03-10", factors=process("Config changes skip review!", "Deploy freeze calendar was ignored")),
+        incident("INC-4", "2024-04-10", factors=process("Deploy freeze exceptions had no owner", "Zero alerting on queue depth")),
+        incident("INC-5", "2024-05-10", factors=process("Zero alerting on queue depth", "Disk quota unknown")),
+    )
+    b = branch(kb, "process")
+    # "deploy", "freeze" and "runbook" each name 2 incidents: "deploy" is taken first (alphabetical) and
+    # "freeze" is in both of its factors, so it joins the label.
+    assert [summary(t) for t in b.themes] == [
+        ("wording", "Config changes skip review", (),
+         ["Config changes skip review", "config changes skip review", "Config changes skip review!"], ["INC-3", "INC-2", "INC-1"]),
+        ("wording", "Zero alerting on queue depth", (), ["Zero alerting on queue depth"], ["INC-5", "INC-4"]),
+        ("terms", "deploy · freeze", ("deploy", "freeze"),
+         ["Deploy freeze calendar was ignored", "Deploy freeze exceptions had no owner"], ["INC-4", "INC-3"]),
+        ("terms", "runbook", ("runbook",), ["Failover runbook was stale", "Runbook steps referenced a removed flag"], ["INC-2", "INC-1"]),
+    ]
+    assert (b.count, b.incident_count, b.single) == (10, 5, 1)  # "Disk quota unknown" recurs nowhere
+
+
+def test_a_factor_lands_in_one_theme_at_most() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=process("Stale runbook for failover")),
+        incident("INC-B", "2024-02-10", factors=process("Failover runbook untested")),
+        incident("INC-C", "2024-03-10", factors=process("Failover drill skipped")),
+    )
+    # "failover" names 3 incidents, "runbook" 2: the greedy pass takes "failover" and every factor with it;
+    # "runbook" is in 2 of its 3 factors, so it only sharpens the label.
+    (theme,) = branch(kb, "process").themes
+    assert (theme.label, theme.terms) == ("failover · runbook", ("failover", "runbook"))
+    assert [i.id for i in theme.incidents] == ["INC-C", "INC-B", "INC-A"]
+    assert branch(kb, "process").single == 0
