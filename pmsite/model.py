@@ -147,7 +147,7 @@ def _describe(ch: str) -> str:
     if ch in _CHAR_NAMES:
         return f"{_CHAR_NAMES[ch]} ({code})"
     if ch in _BIDI:
-        return f"the bidirectional formatting character {code}, which makes text display other than it reads"
+        return f"the bidirectional formatting character {code}"
     if 0xD800 <= ord(ch) <= 0xDFFF:
         return f"a lone surrogate ({code})"
     if ch in "\ufffe\uffff":
@@ -163,7 +163,8 @@ def _check_chars(value: str, forbidden: re.Pattern[str]) -> None:
     found = forbidden.search(value)
     if found is not None:
         where = f" at character {found.start() + 1}" if len(value) > 1 else ""
-        raise _error(f"expected text without control characters, got {_describe(found.group())}{where}")
+        why = " (it makes text display other than it reads)" if found.group() in _BIDI else ""
+        raise _error(f"expected text without control characters, got {_describe(found.group())}{where}{why}")
 
 
 def _string(value: Any) -> str:

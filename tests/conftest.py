@@ -209,3 +209,29 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 logging.getLogger("mkdocs").setLevel(logging.INFO)
+
+
+# --- a skipped test fails the run -----------------------------------------------------------------
+# A missing dependency (playwright, Chromium, Java) must not turn a suite into "skipped" with exit
+# status 0: every skip is counted here (on the controller too, under xdist) and fails the session.
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SKIPPED and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if _SKIPPED:
+        terminalreporter.write_line(
+            f"pmsite: {len(_SKIPPED)} test(s) skipped, which fails the run (install what they need): "
+            + ", ".join(sorted(set(_SKIPPED))[:10]),
+            red=True,
+        )
