@@ -182,8 +182,9 @@ def _legend(items: Sequence[tuple[str, str]], layout: Layout, x0: float, y0: flo
     row_h = size + 8
     parts = ['<g class="pm-legend">']
     x, y = x0, y0
+    fits = max(4, int((right - x0 - 18) / (size * CHAR_W)))  # the longest name one row can hold
     for swatch, name in items:
-        text = _clip(name, 48)
+        text = _clip(name, min(48, fits))
         w = 18 + _text_w(text, size) + 16
         if x > x0 and x + w > right:
             x, y = x0, y + row_h
@@ -206,7 +207,7 @@ class _Plot:
         self.left = widest + 10
         self.right = layout.width - 8
         self.y_title = y_title
-        self.top = layout.font + 14 if y_title else 8
+        self.top = layout.font + 14  # the axis title, or the value printed above the tallest bar
         self.bottom = self.top + layout.plot_h
         self.labels = [str(label) for label in x_labels]
         self.slot = (self.right - self.left) / max(1, len(self.labels))
@@ -221,7 +222,8 @@ class _Plot:
         f = self.layout.font
         parts = []
         if self.y_title:
-            parts.append(f'<text class="pm-axis-title" x="0" y="{_n(f)}">{_e(_clip(self.y_title, 60))}</text>')
+            fits = int(self.layout.width / (f * CHAR_W))
+            parts.append(f'<text class="pm-axis-title" x="0" y="{_n(f)}">{_e(_clip(self.y_title, min(60, fits)))}</text>')
         parts.append('<g class="pm-axis-y" text-anchor="end">')
         for t in self.ticks:
             y = self.y(t)
@@ -240,18 +242,27 @@ class _Plot:
         every = label_every(self.labels, self.slot, f)
         y = _n(self.bottom + f + 6)
         parts = ['<g class="pm-axis-x" text-anchor="middle">']
-        last = len(self.labels) - 1
+        printed_to = -math.inf  # right edge of the last label printed
         for i in range(0, len(self.labels), every):
-            x = self.centre(i)
-            half = _text_w(_clip(self.labels[i], 20), f) / 2
-            x = min(max(x, half + 1), self.layout.width - half - 1) if (i == 0 or i == last) else x
-            parts.append(f'<text x="{_n(x)}" y="{y}">{_e(_clip(self.labels[i], 20))}</text>')
+            text = _clip(self.labels[i], 20)
+            half = _text_w(text, f) / 2
+            # kept inside the drawing; a label pushed into its neighbour is left out instead
+            x = min(max(self.centre(i), half + 1), self.layout.width - half - 1)
+            if x - half < printed_to + f / 2:
+                continue
+            printed_to = x + half
+            parts.append(f'<text x="{_n(x)}" y="{y}">{_e(text)}</text>')
         parts.append("</g>")
         return "".join(parts), self.bottom + f + 16
 
 
 def _count_text(value: float) -> str:
     return _num(value)
+
+
+def _tick_text(value: float) -> str:
+    """A tick as exact as the tick step needs (0.25 stays 0.25)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 # --- charts with a value axis ------------------------------------------------
@@ -387,7 +398,7 @@ def range_chart(
     cls, fill = f"pm-series-{colour % 8}", PALETTE[colour % 8]
 
     def draw(layout: Layout, cid: str) -> str:
-        plot = _Plot(layout, x_labels, _ticks(0, top / per, integer=False), y_title=unit, tick_text=_num)
+        plot = _Plot(layout, x_labels, _ticks(0, top / per, integer=False), y_title=unit, tick_text=_tick_text)
         band = max(2.0, min(plot.slot * 0.6, 28.0))
         parts = [plot.axes(), f'<g class="pm-band {cls}" fill="{fill}" fill-opacity="0.3">']
         for i, (p25, _median, p75) in known:

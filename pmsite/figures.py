@@ -249,14 +249,21 @@ def key_terms(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]
     """
     terms = set()
     for word in _WORD.findall(text.lower()):
-        if len(word) < 4 or word in _STOPWORDS or word in ignore or word.isdigit():
+        if len(word) < 4 or word in _STOPWORDS or word.isdigit():
             continue
-        if word.endswith("ies") and len(word) > 5:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 4:
-            word = word[:-1]
-        terms.add(word)
+        word = _singular(word)
+        if word not in ignore:
+            terms.add(word)
     return frozenset(terms)
+
+
+def _singular(word: str) -> str:
+    """Plurals folded, so "runbooks" and "runbook" are one term."""
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        return word[:-1]
+    return word
 
 
 @dataclass
@@ -289,17 +296,18 @@ def _newest_first(incidents: set[Incident] | list[Incident]) -> list[Incident]:
     return sorted(incidents, key=lambda i: (-i.timestamp, i.id))
 
 
-def _name_mask(names: set[str]) -> Callable[[str], str]:
+def _name_mask(names: set[str]) -> Callable[[str, str], str]:
     """Replace service and team names in a factor with a placeholder, so "no runbook for billing" and
     "no runbook for search" read as the one condition they are."""
     words = sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
     if not words:
-        return lambda text: text
+        return lambda text, placeholder: text
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
-    return lambda text: pattern.sub(NAME_PLACEHOLDER, text)
+    return lambda text, placeholder: pattern.sub(placeholder, text)
 
 
-NAME_PLACEHOLDER = "‹name›"
+NAME_PLACEHOLDER = "‹name›"  # what a reader sees where a name was folded
+_NAME_KEY = "_name_"  # what the comparison sees: survives folding and is no English word
 THEMES_SHOWN = 8  # recurring themes listed per branch; the rest are counted
 
 
@@ -312,20 +320,20 @@ def factor_branches(kb: KnowledgeBase) -> list[FactorBranch]:
     """
     names = set(kb.by_service) | {t for inc in kb.incidents for t in inc.doc.teams}
     mask = _name_mask(names)
-    ignore = frozenset(w for name in names for w in _WORD.findall(name.lower()))
+    ignore = frozenset(f(w) for name in names for w in _WORD.findall(name.lower()) for f in (str, _singular))
     branches = []
     for cat in _factor_categories(kb):
         rows = [(inc, f.description.strip()) for inc in kb.incidents for f in inc.doc.contributing_factors if f.category == cat]
         by_wording: dict[str, list[tuple[Incident, str]]] = defaultdict(list)
         for inc, text in reversed(rows):  # oldest first, so a theme is labelled as first written
-            by_wording[normalise_factor(mask(text))].append((inc, text))
+            by_wording[normalise_factor(mask(text, _NAME_KEY))].append((inc, text))
         themes: list[FactorTheme] = []
         rest: list[tuple[Incident, str]] = []
         for group in by_wording.values():
             incidents = {inc for inc, _ in group}
             if len(incidents) >= 2:
                 examples = list(dict.fromkeys(text for _, text in group))
-                label = mask(group[0][1]) if len(examples) > 1 else group[0][1]
+                label = mask(group[0][1], NAME_PLACEHOLDER) if len(examples) > 1 else group[0][1]
                 themes.append(FactorTheme("wording", label, (), examples, _newest_first(incidents)))
             else:
                 rest.extend(group)
@@ -386,7 +394,8 @@ def period_step(first: dt.date, last: dt.date) -> str:
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     if months <= MONTHS_UP_TO:
         return "month"
-    if (months + 2) // 3 <= QUARTERS_UP_TO:
+    quarters = (last.year * 4 + (last.month - 1) // 3) - (first.year * 4 + (first.month - 1) // 3) + 1
+    if quarters <= QUARTERS_UP_TO:
         return "quarter"
     return "year"
 

@@ -365,12 +365,12 @@ def test_long_labels_are_clipped_with_an_ellipsis_and_kept_whole_in_tooltips() -
 
 def test_bar_heights_are_proportional_to_values() -> None:
     markup = charts.bar_chart("c", "Near misses", ["2024-01", "2024-02"], [2, 4])
-    # ticks 0..4 by 1; no axis title, so top = 8.
-    # WIDE: bottom 228, 55 px per unit; left 0.6 * 13 + 10 = 17.8, slot (712 - 17.8) / 2 = 347.1, bar 249.912.
-    # NARROW: bottom 198, 47.5 px per unit; left 0.6 * 12 + 10 = 17.2, slot (332 - 17.2) / 2 = 157.4, bar 113.328.
+    # ticks 0..4 by 1; no axis title, but room is kept above the tallest bar for its value: top = font + 14.
+    # WIDE: top 27, bottom 247, 55 px per unit; left 0.6 * 13 + 10 = 17.8, slot (712 - 17.8) / 2 = 347.1, bar 249.912.
+    # NARROW: top 26, bottom 216, 47.5 px per unit; left 0.6 * 12 + 10 = 17.2, slot (332 - 17.2) / 2 = 157.4, bar 113.328.
     expected = {
-        "wide": [(66.394, 118, 249.912, 110), (413.494, 8, 249.912, 220)],
-        "narrow": [(39.236, 103, 113.328, 95), (196.636, 8, 113.328, 190)],
+        "wide": [(66.394, 137, 249.912, 110), (413.494, 27, 249.912, 220)],
+        "narrow": [(39.236, 121, 113.328, 95), (196.636, 26, 113.328, 190)],
     }
     for layout in (WIDE, NARROW):
         svg = drawing(markup, layout)
@@ -381,7 +381,7 @@ def test_bar_heights_are_proportional_to_values() -> None:
             assert all(close(a, b) for a, b in zip(g, e, strict=True)), (layout.name, g, e)
         assert got[1][3] == 2 * got[0][3]  # twice the value, twice the height
         # every bar stands on the zero line
-        assert {y + h for _, y, _, h in got} == {8 + layout.plot_h}
+        assert {y + h for _, y, _, h in got} == {layout.font + 14 + layout.plot_h}
         assert [title_of(r) for r in bars] == ["2024-01: 2", "2024-02: 4"]
         assert all(r.get("fill") == charts.PALETTE[0] and r.get("class") == "pm-series-0" for r in bars)
 
