@@ -638,7 +638,35 @@ def build_parser() -> argparse.ArgumentParser:
     target = p.add_mutually_exclusive_group()
     target.add_argument("--dir", help="folder to write to (default: the configured incidents folder)")
     target.add_argument("-o", "--output", type=Path, metavar="FILE", help="the file to write (never overwritten)")
+
+    # generate and build: builders without plugins (Zensical); the work is in pmsite.generate
+    p = command("generate", cmd_generate, "write every generated page and data file as a folder a builder without plugins (Zensical) builds")
+    p.add_argument("--out", type=Path, metavar="DIR", help="the folder to write (default: build/pmsite beside mkdocs.yml)")
+    p = command("build", cmd_build, "build the site with MkDocs, ProperDocs (the plugin) or Zensical (pmsite generate first)")
+    p.add_argument("--with", dest="builder", choices=["mkdocs", "properdocs", "zensical"], default="mkdocs")
+    p.add_argument("--out", type=Path, metavar="DIR", help="zensical: the folder pmsite generate writes (default: build/pmsite)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings (pmsite's checklist and the builder's)")
     return parser
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import Failed, generate
+
+    try:
+        generate(args.config_file, args.out)
+    except Failed:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .generate import Failed, build
+
+    try:
+        build(args.config_file, args.builder, out=args.out, strict=args.strict)
+    except Failed:
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
