@@ -9,6 +9,7 @@ goes through :func:`text` or :func:`code`: shown as written, never markup.
 from __future__ import annotations
 
 import html
+import re
 
 from .checklist import CHECKS, HOW_TO_PASS
 from .model import field_reference
@@ -46,30 +47,47 @@ def allowed_values(settings: Settings) -> dict[str, str]:
     }
 
 
-def _cell(value: str) -> str:
-    """Text written in this package (may use Markdown): only the table's own syntax is escaped."""
-    return value.replace("|", "\\|").replace("\n", " ")
+def _prose(value: str) -> str:
+    """Text written in this package: escaped, with its `code spans` kept as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(value))
+
+
+def _path(path: str) -> str:
+    """A field path as code that may wrap after a dot, never inside a name."""
+    return "<code class=\"pm-path\">" + html.escape(path).replace(".", ".<wbr>") + "</code>"
 
 
 def field_table(settings: Settings) -> str:
+    """Every field as a row: the field with its type, then what it means and the values it takes.
+
+    HTML rather than a Markdown table, so the page can lay it out as a card per field on a phone.
+    """
     allowed = allowed_values(settings)
-    lines = ["| Field | Type | Required | Allowed values | Meaning |", "|---|---|---|---|---|"]
+    rows = []
     for path, type_name, required, description in field_reference():
-        lines.append(
-            f"| `{path}` | {type_name} | {'**required**' if required else 'optional'} | "
-            f"{allowed.get(path, '')} | {_cell(description)} |"
+        values = f'<br><span class="pm-muted">Allowed:</span> {allowed[path]}' if path in allowed else ""
+        need = "<strong>required</strong>" if required else "optional"
+        rows.append(
+            f"<tr><td>{_path(path)}<br><span class=\"pm-muted\">{html.escape(type_name)}, {need}</span></td>"
+            f"<td>{_prose(description)}{values}</td></tr>"
         )
-    return "\n".join(lines) + "\n"
+    return (
+        '<table class="pm-compact pm-reference">\n<thead><tr><th scope="col">Field</th><th scope="col">Meaning</th></tr></thead>\n'
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
 
 
 def checklist_table(settings: Settings) -> str:
-    lines = ["| Code | Check | How to pass |", "|---|---|---|"]
+    rows = []
     for code_, title in CHECKS.items():
-        how = _cell(HOW_TO_PASS[code_])
+        how = _prose(HOW_TO_PASS[code_])
         if code_ == "PM111":  # the windows are this site's, not the defaults
             windows = ", ".join(f"{text(p)} {text(d)} days" for p, d in settings.priority_windows.items())
             how = f"Due dates within the priority's target window from resolution: {windows}."
         elif code_ == "PM110":
             how = f"Published within {settings.publication_deadline_days} days of resolution, whatever the severity."
-        lines.append(f"| `{code_}` | {_cell(title)} | {how} |")
-    return "\n".join(lines) + "\n"
+        rows.append(f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how}</td></tr>")
+    return (
+        '<table class="pm-compact pm-reference pm-reference--checks">\n<thead><tr><th scope="col">Code</th><th scope="col">Check</th>'
+        '<th scope="col">How to pass</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
