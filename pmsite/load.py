@@ -194,6 +194,27 @@ def _max_flow_depth(text: str) -> int:
     return best
 
 
+def _too_deep(text: str, max_depth: int) -> bool:
+    """Whether collections really nest deeper than ``max_depth``, by the parser's events.
+
+    The bracket count above is a quick bound that brackets inside quoted or
+    block text also raise; libyaml's event parser keeps its own stack, so it
+    measures the real depth without the composer's recursion.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    return True
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the composer stops at the same place, no deeper than seen here, and reports it
+    return False
+
+
 def _first_alias(text: str) -> tuple[int, int] | None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
@@ -239,7 +260,7 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise YamlProblem(1, 1, "expected a post-mortem mapping, got an empty file")
-    if (text.count("[") + text.count("{")) > 200 and _max_flow_depth(text) > max_depth:
+    if (text.count("[") + text.count("{")) > 200 and _max_flow_depth(text) > max_depth and _too_deep(text, max_depth):
         raise YamlProblem(1, 1, f"expected at most {max_depth} levels of nesting, got deeper")
     try:
         node = _compose(text)
