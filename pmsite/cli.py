@@ -87,7 +87,16 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A date that does not exist (``2024-02-30``) stays text, so the option's own check reports it cleanly."""
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
 _TolerantLoader.add_constructor("!ENV", _env_tag)
+_TolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 _TolerantLoader.add_multi_constructor("", _any_tag)
 
 
@@ -114,6 +123,8 @@ def _read_yaml(path: Path, depth: int = 0) -> dict[str, Any]:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except yaml.YAMLError as exc:
         raise UsageError(f"{path}: not valid YAML: {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value PyYAML cannot construct
+        raise UsageError(f"{path}: not a valid configuration: {str(exc)[:200]}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
     if raw is None:
