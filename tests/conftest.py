@@ -208,6 +208,29 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return result
 
 
+READER_REFERENCE_DATE = "2026-07-01"
+
+
+@pytest.fixture(scope="session")
+def reader_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The sample knowledge base with the real public post-mortems and 150 demo incidents, built --strict.
+
+    What a new reader meets: long real timelines and action lists, a catalog of more than one
+    page, nine years of history and factors that recur.
+    """
+    from pmsite.demo import generate
+
+    root = tmp_path_factory.mktemp("reader")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "theme_overrides", root / "theme_overrides")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "real", root / "content" / "incidents" / "real", ignore=shutil.ignore_patterns("*.md"))
+    generate(150, 7, root / "content" / "incidents" / "demo")
+    result = mkdocs_build(root, strict=True, env={"PMSITE_REFERENCE_DATE": READER_REFERENCE_DATE})
+    assert result.ok, result.log
+    return result
+
+
 logging.getLogger("mkdocs").setLevel(logging.INFO)
 
 

@@ -220,7 +220,7 @@
     if (!metaUrl("pmsite:search")) return;
     var inner = document.querySelector(".md-header__inner");
     if (inner && !inner.querySelector(".pm-search-button")) {
-      var button = el("button", { type: "button", "class": "md-header__button pm-search-button", "aria-haspopup": "dialog", "aria-keyshortcuts": "/" });
+      var button = el("button", { type: "button", "class": "md-header__button pm-search-button", "aria-label": "Search", "aria-haspopup": "dialog", "aria-keyshortcuts": "/" });
       button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20"><path fill="currentColor" d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg><span class="pm-search-button__label">Search</span>';
       button.addEventListener("click", openSearch);
       button.addEventListener("pointerenter", loadIndex, { once: true });
