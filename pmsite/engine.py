@@ -76,7 +76,9 @@ class Engine:
     def load(self) -> Corpus:
         """Read and check every file under the incidents folder (cached between rebuilds)."""
         paths = discover(self.incidents_path) if self.incidents_path.is_dir() else []
-        self.corpus = load_corpus(paths, self.settings, base=self.base, docs_dir=self.docs_dir, cache=self.file_cache)
+        self.corpus = load_corpus(
+            paths, self.settings, base=self.base, docs_dir=self.docs_dir, cache=self.file_cache, roots=[self.incidents_path]
+        )
         return self.corpus
 
     def owns_source(self, src_uri: str) -> bool:

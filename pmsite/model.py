@@ -38,7 +38,7 @@ _URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
 
 # Ids the site already uses for its own pages, compared ignoring letter case: an incident
 # is published at incidents/<id>/, and incidents/index is the catalog.
-RESERVED_IDS = frozenset({"index"})
+RESERVED_IDS = frozenset({"index", "page"})  # incidents/index.md is the catalog; incidents/page/N/ its pages
 # Action ids whose anchor (action-<id>) is already a heading of the incident page.
 RESERVED_ACTION_IDS = frozenset({"items"})
 

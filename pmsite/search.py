@@ -127,13 +127,13 @@ def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str, str]]
     command writes the bundle. Its own command line is the stable interface.
     """
     records = list(records)
-    pages = [(url, page_html(title, content)) for url, title, content in pages]
+    files = [(r.url, record_html(r)) for r in records] + [(url, page_html(title, content)) for url, title, content in pages]
     keep_index = any(r.url.endswith(".html") for r in records)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     with tempfile.TemporaryDirectory(prefix="pmsite-search-") as scratch:
         root = Path(scratch)
-        for url, html in [(r.url, record_html(r)) for r in records] + list(pages):
+        for url, html in files:
             target = root / _file_for(url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
@@ -151,8 +151,8 @@ def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str, str]]
     for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
         (out_dir / name).unlink(missing_ok=True)
     stabilise(out_dir)
-    files = [p for p in out_dir.rglob("*") if p.is_file()]
-    return IndexStats(len(records), len(pages), len(files), sum(p.stat().st_size for p in files))
+    written = [p for p in out_dir.rglob("*") if p.is_file()]
+    return IndexStats(len(records), len(files) - len(records), len(written), sum(p.stat().st_size for p in written))
 
 
 _SIGNATURE = b"pagefind_dcd"
@@ -165,7 +165,7 @@ def _read_cbor(path: Path) -> Any:
     return cbor2.loads(raw[len(_SIGNATURE) :])
 
 
-def _write_cbor(folder: Path, stem: str, suffix: str, value: Any, digits: int) -> str:
+def _write_cbor(folder: Path, stem: str, suffix: tuple[str, str], value: Any, digits: int) -> str:
     """Write a value as Pagefind does (signature, CBOR, gzip), named by a digest of its content."""
     raw = _SIGNATURE + cbor2.dumps(value)
     name = f"{stem}_{hashlib.sha256(raw).hexdigest()[:digits]}"

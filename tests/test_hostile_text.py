@@ -98,10 +98,10 @@ def test_a_service_with_a_space_never_becomes_a_second_service_page(tmp_path: Pa
     assert not (root / "site" / "services").exists()
 
 
-@pytest.mark.parametrize("reserved", ["index", "INDEX", "Index"])
+@pytest.mark.parametrize("reserved", ["index", "INDEX", "Index", "page", "PAGE"])
 def test_ids_of_generated_pages_are_reserved(tmp_path: Path, reserved: str) -> None:
     assert errors_of(tmp_path, {"x.yaml": valid_doc(id=reserved)}) == [
-        f"incidents/x.yaml:1:5: id: expected an id other than index (the site uses it for its own page), got '{reserved}'"
+        f"incidents/x.yaml:1:5: id: expected an id other than index, page (the site uses it for its own page), got '{reserved}'"
     ]
 
 

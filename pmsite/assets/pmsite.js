@@ -63,6 +63,10 @@
     };
     dialog.querySelector(".pm-search__close").addEventListener("click", function () { dialog.close(); });
     dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    // Escape closes the dialog at once, even from the search field (whose own Escape would only clear it)
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); dialog.close(); }
+    });
     var timer = null;
     search.input.addEventListener("input", function () {
       clearTimeout(timer);
