@@ -553,7 +553,7 @@ class Document(_Strict):
     @classmethod
     def _reserved(cls, v: str) -> str:
         if v.lower() in RESERVED_IDS:
-            raise _fail(f"an id other than {', '.join(sorted(RESERVED_IDS))} (the site uses it for its own page)", v)
+            raise _fail(f"an id other than {' or '.join(sorted(RESERVED_IDS))} (the site uses these for its own pages)", v)
         return v
 
     @field_validator("checklist_ignore")

@@ -101,7 +101,7 @@ def test_a_service_with_a_space_never_becomes_a_second_service_page(tmp_path: Pa
 @pytest.mark.parametrize("reserved", ["index", "INDEX", "Index", "page", "PAGE"])
 def test_ids_of_generated_pages_are_reserved(tmp_path: Path, reserved: str) -> None:
     assert errors_of(tmp_path, {"x.yaml": valid_doc(id=reserved)}) == [
-        f"incidents/x.yaml:1:5: id: expected an id other than index, page (the site uses it for its own page), got '{reserved}'"
+        f"incidents/x.yaml:1:5: id: expected an id other than index or page (the site uses these for its own pages), got '{reserved}'"
     ]
 
 
