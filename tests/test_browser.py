@@ -219,7 +219,8 @@ def test_search_finds_an_incident_by_a_root_cause_phrase_and_narrows_by_facets(p
     page.wait_for_selector("dialog.pm-search[open]")
     assert page.evaluate("document.activeElement.id") == "pm-search-input"
     page.keyboard.type(words, delay=20)
-    page.wait_for_selector(".pm-search__result a")
+    # typing runs a search per keystroke: read the list that answers the whole phrase
+    page.wait_for_selector(f'.pm-search__results[data-query="{words}"] .pm-search__result a')
     hrefs = page.eval_on_selector_all(".pm-search__result a", "as => as.map(a => a.getAttribute('href'))")
     assert hrefs[0].endswith("/" + target["url"]), (words, hrefs)
     legends = page.eval_on_selector_all(".pm-facet legend", "ls => ls.map(l => l.textContent)")

@@ -129,6 +129,7 @@
       s.results = found.results;
       s.shown = 0;
       s.list.textContent = "";
+      s.list.setAttribute("data-query", term);  // which words the list answers (typing runs many searches)
       renderFacets(found.filters || {});
       s.status.textContent = found.results.length ? plural(found.results.length, "result", "results") : "No results. Try fewer or other words.";
       return showMore(serial);
