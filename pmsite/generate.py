@@ -5,7 +5,8 @@ the same loading, checks, messages, templates and data files. Where the plugin h
 each page in memory, this module writes a folder that a builder reads as ordinary pages::
 
     OUT/mkdocs.yml   INHERITs the site's mkdocs.yml; adds docs_dir, custom_dir, pmsite's CSS
-                     and script, pmsite's TOC extension, not_in_nav, and turns the builder's
+                     and script, pmsite's TOC extension, not_in_nav, Zensical's classic
+                     (Material) look unless the site chose a variant, and turns the builder's
                      own search off (pmsite's Pagefind search replaces it, as with the plugin)
     OUT/docs/        the hand-written pages (the guide's markers filled in), one Markdown file
                      per generated page (front matter: title, tags, hide, description,
@@ -43,6 +44,11 @@ from .problems import Problem, summarise
 from .search import IndexStats, SearchError
 from .site import PageCollision, directory_url, headings, toc_tokens
 
+# Where Zensical's Material look falls short of what the MkDocs site passes (axe): its footer's link is
+# told apart by colour alone.
+THEME_FIXES_PATH = f"{ASSET_PREFIX}/zensical.css"
+THEME_FIXES = "/* pmsite generate: a fix to Zensical's theme */\n.md-footer-meta .md-copyright a { text-decoration: underline; }\n"
+HIGHLIGHTERS = ("codehilite", "pymdownx.highlight")
 DEFAULT_OUT = Path("build") / "pmsite"  # beside mkdocs.yml; build/ is ignored by git
 MARKER = ".pmsite-generated"  # an output folder holds this file: only such a folder is ever emptied
 BUILDERS = ("mkdocs", "properdocs", "zensical")
@@ -210,7 +216,7 @@ class Generated:
 def _prepare_out(out: Path, site: Site) -> None:
     """Empty the output folder, refusing any folder that pmsite did not make (or the site's own folders)."""
     out = out.resolve()
-    for precious, what in ((site.docs_dir.resolve(), "docs_dir"), (site.config_file.resolve().parent, "the site's folder")):
+    for precious, what in ((site.config_file.resolve().parent, "the site's folder"), (site.docs_dir.resolve(), "docs_dir")):
         if out == precious or precious.is_relative_to(out):
             raise UsageError(f"--out {out} would replace {what}: choose an empty folder (default: {DEFAULT_OUT})")
     if out.exists():
@@ -288,18 +294,29 @@ def _derived_config(site: Site, gen: Generated, nav_pages: set[str]) -> str:
         "docs_dir": "docs",
         "site_dir": "site",
     }
-    theme = site.raw.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
+    raw_theme = site.raw.get("theme")
+    theme: dict[str, Any] = raw_theme if isinstance(raw_theme, dict) else {}
+    config["theme"] = {}
+    if theme.get("custom_dir"):
         # a path in a configuration is read from the configuration's folder: now OUT
         custom = (site.config_file.resolve().parent / str(theme["custom_dir"])).resolve()
-        config["theme"] = {"custom_dir": os.path.relpath(custom, out)}
+        config["theme"]["custom_dir"] = os.path.relpath(custom, out)
+    if "variant" not in theme:
+        config["theme"]["variant"] = "classic"  # Zensical's look of Material for MkDocs, which pmsite's CSS is made for
     # INHERIT merges lists by appending and mappings key by key: add to the site's lists, never replace them
-    config["extra_css"] = [f"{ASSET_PREFIX}/pmsite.css"]
+    config["extra_css"] = [f"{ASSET_PREFIX}/pmsite.css", THEME_FIXES_PATH]
     config["extra_javascript"] = [f"{ASSET_PREFIX}/pmsite.js"]
     plugins: list[Any] = [{"search": {"enabled": False}}] if site.search else []
     if plugins:
         config["plugins"] = {"search": {"enabled": False}} if isinstance(site.raw.get("plugins"), dict) else plugins
-    config["markdown_extensions"] = {TOC_EXTENSION: {}} if isinstance(site.raw.get("markdown_extensions"), dict) else [TOC_EXTENSION]
+    extensions: dict[str, Any] = {TOC_EXTENSION: {}}
+    if not any(name in HIGHLIGHTERS for name in _extensions(site.raw.get("markdown_extensions"))[0]):
+        # Zensical always adds SuperFences, which colours code with Pygments; MkDocs shows it plain
+        extensions["pymdownx.highlight"] = {"use_pygments": False}
+    if isinstance(site.raw.get("markdown_extensions"), dict):
+        config["markdown_extensions"] = extensions
+    else:
+        config["markdown_extensions"] = [name if not options else {name: options} for name, options in extensions.items()]
     config["not_in_nav"] = _not_in_nav(sorted(gen.generated), site.raw.get("not_in_nav"), nav_pages)
     header = "# Made by `pmsite generate` from the site's mkdocs.yml: edit that file, not this one.\n"
     return header + json.dumps(config, indent=2, ensure_ascii=False) + "\n"
@@ -372,6 +389,8 @@ def generate(config_file: Path | None, out: Path | None = None) -> Generated:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(data.content, encoding="utf-8")
         gen.data_files += 1
+    claim(THEME_FIXES_PATH, True)
+    (docs / THEME_FIXES_PATH).write_text(THEME_FIXES, encoding="utf-8")
     gen.config_file.write_text(_derived_config(site, gen, nav_pages), encoding="utf-8")
     elapsed = time.perf_counter() - started
     _say("INFO", f"generated {len(builder.specs)} pages and {gen.data_files} data files in {out} ({elapsed:.2f} s)")
