@@ -19,7 +19,7 @@ from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
 from .model import Document
 from .render import MarkdownRenderer, Templates, relative_url
-from .search import IndexStats, incident_records, write_index
+from .search import IndexStats, SearchIndex, incident_records
 from .settings import Settings
 from .site import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, RenderedPage, SiteBuilder, directory_url
 
@@ -68,6 +68,7 @@ class Engine:
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
         self._findings: dict[int, tuple[Document, list[Finding]]] = {}  # keeps the document alive so ids stay unique
+        self._search: SearchIndex | None = None  # being filled while the build goes on
 
     @property
     def incidents_path(self) -> Path:
@@ -150,7 +151,46 @@ class Engine:
         )
         return html.replace("</head>", tags + "</head>", 1)
 
-    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> IndexStats:
-        """The search index of every incident and of the given (url, title, content HTML) hand-written pages."""
+    def start_search_index(self) -> None:
+        """Send every incident to the search indexer now: it works on another core while pages render."""
         assert self.kb is not None, "plan() first"
-        return write_index(incident_records(self.kb), pages, site_dir / SEARCH_DIR)
+        self.stop_search_index()
+        index = SearchIndex()
+        try:
+            index.add_records(incident_records(self.kb))
+        except BaseException:
+            index.close()
+            raise
+        self._search = index
+
+    def start_writing_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> None:
+        """Add the (url, title, content HTML) hand-written pages and start writing the index (on another core)."""
+        if self._search is None:
+            self.start_search_index()
+        assert self._search is not None
+        try:
+            self._search.add_pages(pages)
+            self._search.start_writing(site_dir / SEARCH_DIR)
+        except BaseException:
+            self.stop_search_index()
+            raise
+
+    def finish_search_index(self) -> IndexStats:
+        """Wait for the index that ``start_writing_search_index`` began."""
+        index, self._search = self._search, None
+        assert index is not None, "start_writing_search_index() first"
+        try:
+            return index.finish()
+        finally:
+            index.close()
+
+    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> IndexStats:
+        """The search index of every incident and of the given hand-written pages, in one go."""
+        self.start_writing_search_index(site_dir, pages)
+        return self.finish_search_index()
+
+    def stop_search_index(self) -> None:
+        """Stop an index that will not be written (the build failed)."""
+        if self._search is not None:
+            self._search.close()
+            self._search = None

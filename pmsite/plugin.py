@@ -3,8 +3,10 @@
 Pipeline (as in Pelican): ``on_files`` reads and checks every YAML file,
 analyses the corpus and registers one generated page per incident and per
 index; ``on_page_content`` swaps each generated page's body for the engine's
-HTML, so Python-Markdown never sees the bulk of the content; ``on_post_build``
-writes the search index. MkDocs owns URLs: the engine asks it where each page
+HTML, so Python-Markdown never sees the bulk of the content. The search index is
+built beside the build on the other core: incidents go to Pagefind in ``on_files``,
+hand-written pages and the write in ``on_env``, and ``on_post_build`` collects it.
+MkDocs owns URLs: the engine asks it where each page
 is published, so ``use_directory_urls`` holds for every link.
 """
 
@@ -46,7 +48,6 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self.engine: Engine | None = None
         self.is_serve = False
         self._engine_cache: dict[str, Any] = {}
-        self._searchable: dict[str, tuple[str, str]] = {}  # url -> (title, content) of hand-written pages, for search
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -147,6 +148,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             if other is not None:
                 raise PluginError(f"pmsite: {_source(other)} and {_source(file)} would both be published as {file.dest_uri}")
             published[file.dest_uri] = file
+        if self.config.search:
+            try:
+                engine.start_search_index()
+            except SearchError as exc:
+                raise PluginError(f"pmsite: {exc}") from None
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
         # or every later collection rescans it (superlinear at 10,000 incidents).
         gc.collect()
@@ -171,8 +177,6 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.engine is None:
             return output
-        if self.config.search and not self.engine.generates(page.file.src_uri):
-            self._searchable[page.url] = (page.title or "", page.content or "")  # hand-written pages: indexed as rendered
         return self.engine.decorate_head(output, page.url)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
@@ -181,21 +185,38 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return output_content
         return self.engine.decorate_head(output_content, "")
 
+    # Late, after other plugins' on_env: every page's content is final by now.
+    @event_priority(-50)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is rendered to HTML before the theme runs: index the hand-written ones now, and let
+        Pagefind write the index on the other core while the theme's templates fill the pages."""
+        if self.engine is None or not self.config.search:
+            return env
+        pages = sorted(
+            (f.page.url, f.page.title or "", f.page.content or "")
+            for f in files.documentation_pages()
+            if f.page is not None and not self.engine.generates(f.src_uri)
+        )
+        try:
+            self.engine.start_writing_search_index(Path(config.site_dir), pages)
+        except SearchError as exc:
+            raise PluginError(f"pmsite: {exc}") from None
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
         if self.engine is None or not self.config.search:
             return
-        pages = [(url, title, content) for url, (title, content) in sorted(self._searchable.items())]
-        self._searchable.clear()
         try:
-            stats = self.engine.write_search_index(Path(config.site_dir), pages)
+            stats = self.engine.finish_search_index()
         except SearchError as exc:
             raise PluginError(f"pmsite: {exc}") from None
         log.info(f"Search index: {stats.records} incidents and {stats.pages} pages, {stats.files} files, {stats.bytes / 1e6:.1f} MB")
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
-        self._searchable.clear()
+        if self.engine is not None:
+            self.engine.stop_search_index()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # MkDocs already watches docs_dir (and so the incidents folder inside it); watching it

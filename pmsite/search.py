@@ -19,9 +19,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -31,6 +28,7 @@ from typing import Any
 import cbor2
 
 from .analyse import Incident, KnowledgeBase
+from .pagefind import PagefindError, PagefindService
 from .settings import Settings
 
 FACETS = ("severity", "category", "service", "year")  # the order the search dialog shows them in
@@ -113,46 +111,72 @@ def page_html(title: str, content: str) -> str:
     )
 
 
-def _file_for(url: str) -> str:
-    """Where a page of this URL lies in a static site: directory URLs hold an index.html."""
-    path = url.split("#", 1)[0].split("?", 1)[0].lstrip("/")
-    return path + "index.html" if path == "" or path.endswith("/") else path
+class SearchIndex:
+    """The site's Pagefind index, filled while the build goes on.
 
-
-def write_index(records: Iterable[Record], pages: Iterable[tuple[str, str, str]], out_dir: Path) -> IndexStats:
-    """Write the Pagefind bundle to ``out_dir`` (replacing it): incident records and (url, title, content) pages.
-
-    Pagefind indexes a folder of HTML: each record becomes a small page in a scratch folder (the
-    published pages carry the whole theme, which the index does not need), then the ``pagefind``
-    command writes the bundle. Its own command line is the stable interface.
+    Incidents are sent as soon as they are analysed; the Pagefind process indexes them on
+    another core while the pages render. Hand-written pages follow once rendered; then
+    ``start_writing`` lets Pagefind write the bundle while the theme's templates run, and
+    ``finish`` collects it. ``close`` stops the process after a failed build.
     """
-    records = list(records)
-    files = [(r.url, record_html(r)) for r in records] + [(url, page_html(title, content)) for url, title, content in pages]
-    keep_index = any(r.url.endswith(".html") for r in records)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    with tempfile.TemporaryDirectory(prefix="pmsite-search-") as scratch:
-        root = Path(scratch)
-        for url, html in files:
-            target = root / _file_for(url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(out_dir.resolve()),
-               "--force-language", "en", "--quiet"]
-        if keep_index:
-            cmd.append("--keep-index-url")
+
+    def __init__(self) -> None:
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SearchError(f"the pagefind command could not run: {exc}") from None
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise SearchError(f"pagefind failed with exit code {done.returncode}: {' / '.join(detail)}")
-    for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
-        (out_dir / name).unlink(missing_ok=True)
-    stabilise(out_dir)
-    written = [p for p in out_dir.rglob("*") if p.is_file()]
-    return IndexStats(len(records), len(files) - len(records), len(written), sum(p.stat().st_size for p in written))
+            self._service: PagefindService | None = PagefindService({"force_language": "en"})
+        except PagefindError as exc:
+            raise SearchError(str(exc)) from None
+        self.records = 0
+        self.pages = 0
+        self._out_dir: Path | None = None
+        self._writing = 0
+
+    def _add(self, url: str, html: str) -> None:
+        assert self._service is not None, "the index was finished"
+        self._service.add_html("/" + url.lstrip("/"), html)  # the URL as published, from the site's root
+
+    def add_records(self, records: Iterable[Record]) -> None:
+        for r in records:
+            self._add(r.url, record_html(r))
+            self.records += 1
+
+    def add_pages(self, pages: Iterable[tuple[str, str, str]]) -> None:
+        """Hand-written pages as (url, title, content HTML)."""
+        for url, title, content in pages:
+            self._add(url, page_html(title, content))
+            self.pages += 1
+
+    def start_writing(self, out_dir: Path) -> None:
+        """Have Pagefind write the bundle to ``out_dir`` (replacing it) while the build goes on."""
+        assert self._service is not None, "the index was finished"
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        self._out_dir = out_dir
+        try:
+            self._writing = self._service.start_writing(out_dir.resolve())
+        except PagefindError as exc:
+            self.close()
+            raise SearchError(str(exc)) from None
+
+    def finish(self) -> IndexStats:
+        """Wait for the bundle, make it reproducible and stop the process."""
+        assert self._service is not None and self._out_dir is not None, "start_writing() first"
+        out_dir = self._out_dir
+        try:
+            self._service.wait(self._writing)
+        except PagefindError as exc:
+            raise SearchError(str(exc)) from None
+        finally:
+            self.close()
+        for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
+            (out_dir / name).unlink(missing_ok=True)
+        stabilise(out_dir)
+        written = [p for p in out_dir.rglob("*") if p.is_file()]
+        return IndexStats(self.records, self.pages, len(written), sum(p.stat().st_size for p in written))
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.close()
+            self._service = None
 
 
 _SIGNATURE = b"pagefind_dcd"
