@@ -220,7 +220,7 @@ def test_search_finds_an_incident_by_a_root_cause_phrase_and_narrows_by_facets(p
     assert page.evaluate("document.activeElement.id") == "pm-search-input"
     page.keyboard.type(words, delay=20)
     # typing runs a search per keystroke: read the list that answers the whole phrase
-    page.wait_for_selector(f'.pm-search__results[data-query="{words}"] .pm-search__result a')
+    page.wait_for_selector(f'.pm-search__results[aria-busy="false"][data-query="{words}"] .pm-search__result a')
     hrefs = page.eval_on_selector_all(".pm-search__result a", "as => as.map(a => a.getAttribute('href'))")
     assert hrefs[0].endswith("/" + target["url"]), (words, hrefs)
     legends = page.eval_on_selector_all(".pm-facet legend", "ls => ls.map(l => l.textContent)")
@@ -234,10 +234,11 @@ def test_search_facets_narrow_to_one_severity(page, base_url) -> None:  # type: 
     page.goto(base_url, wait_until="networkidle")
     page.click(".pm-search-button")
     page.fill("#pm-search-input", "customers")
-    page.wait_for_selector(".pm-facet")
+    page.wait_for_selector('.pm-search__results[aria-busy="false"][data-query="customers"] .pm-search__result')
+    first_answer = page.get_attribute(".pm-search__results", "data-answer")
     before = len(page.locator(".pm-search__result").all())
     page.locator(".pm-facet", has_text="Severity").locator("label", has_text="SEV2 · Major").click()
-    page.wait_for_function("Array.from(document.querySelectorAll('.pm-search__facts')).every(p => p.textContent.endsWith('SEV2 · Major'))")
+    page.wait_for_selector(f'.pm-search__results[aria-busy="false"]:not([data-answer="{first_answer}"])')
     after = page.eval_on_selector_all(".pm-search__facts", "ps => ps.map(p => p.textContent)")
     assert after and len(after) <= before and all(f.endswith("SEV2 · Major") for f in after)
 
@@ -246,7 +247,7 @@ def test_one_search_box_covers_the_hand_written_pages(page, base_url) -> None:  
     page.goto(base_url + "incidents/", wait_until="networkidle")
     page.click(".pm-search-button")
     page.fill("#pm-search-input", "pull request")
-    page.wait_for_selector(".pm-search__result a")
+    page.wait_for_selector('.pm-search__results[aria-busy="false"][data-query="pull request"] .pm-search__result a')
     hrefs = page.eval_on_selector_all(".pm-search__result a", "as => as.map(a => a.getAttribute('href'))")
     assert any(h.rstrip("/").endswith("/guide") for h in hrefs), hrefs
 

@@ -119,9 +119,11 @@
       s.status.textContent = "";
       s.facets.textContent = "";
       s.more.hidden = true;
+      answered(serial, "");
       return;
     }
     s.status.textContent = "Searching…";
+    s.list.setAttribute("aria-busy", "true");
     loadIndex().then(function (api) {
       return api.search(term || null, { filters: filters, sort: term ? undefined : { date: "desc" } });
     }).then(function (found) {
@@ -129,13 +131,22 @@
       s.results = found.results;
       s.shown = 0;
       s.list.textContent = "";
-      s.list.setAttribute("data-query", term);  // which words the list answers (typing runs many searches)
       renderFacets(found.filters || {});
       s.status.textContent = found.results.length ? plural(found.results.length, "result", "results") : "No results. Try fewer or other words.";
-      return showMore(serial);
+      return showMore(serial).then(function () { answered(serial, term); });
     }).catch(function () {
       if (serial === s.serial) s.status.textContent = "Search is not available: the index did not load.";
+      answered(serial, term);
     });
+  }
+
+  // The list says when it is complete and which search it answers: typing runs a search per key.
+  function answered(serial, term) {
+    var s = search;
+    if (serial !== s.serial) return;
+    s.list.setAttribute("aria-busy", "false");
+    s.list.setAttribute("data-query", term);
+    s.list.setAttribute("data-answer", String(serial));
   }
 
   function showMore(serial) {
