@@ -52,7 +52,9 @@ class Engine:
         site_url: str = "",
         site_name: str = "pmsite",
         url_for: Callable[[str], str] = directory_url,
+        search: bool = True,
     ) -> None:
+        self.search = search  # pmsite's Pagefind search; off when the site keeps its builder's own
         self.url_for = url_for  # the front end's rule from a page's source path to its URL
         self.site_url = site_url or ""
         self.site_name = site_name
@@ -142,13 +144,12 @@ class Engine:
         )
 
     def decorate_head(self, html: str, page_url: str) -> str:
-        """Announce the Atom feed and where the search index lives in every page's head."""
+        """Announce the Atom feed, and where the search index lives, in every page's head."""
         feed = escape(relative_url(page_url or "./", FEED_PATH))
-        search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
-        tags = (
-            f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{feed}">'
-            f'<meta name="pmsite:search" content="{search}">'
-        )
+        tags = f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{feed}">'
+        if self.search:  # the script offers the search box only where this names an index
+            search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
+            tags += f'<meta name="pmsite:search" content="{search}">'
         return html.replace("</head>", tags + "</head>", 1)
 
     def start_search_index(self) -> None:

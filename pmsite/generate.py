@@ -157,6 +157,7 @@ def read_site(config_file: Path | None) -> Site:
         site_url=str(raw.get("site_url") or ""),
         site_name=config.site_name,
         url_for=lambda src: zensical_url(src, directory_urls),
+        search=options["search"] is not False,
     )
     return Site(
         config_file=config.config_file,

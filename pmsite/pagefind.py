@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 _STOP = object()
+REPLY_TIMEOUT = 600  # seconds; writing the index of 10,000 incidents takes about 10
 
 
 class PagefindError(Exception):
@@ -76,11 +77,13 @@ class PagefindService:
         return self.send({"type": "AddFile", "index_id": self.index_id, "url": url, "file_contents": html})
 
     def wait(self, message_id: int) -> dict[str, Any]:
-        """The reply to one request (raises PagefindError if the service refused it or stopped)."""
+        """The reply to one request (raises PagefindError if the service refused it, stopped or hung)."""
         with self._done:
-            self._done.wait_for(lambda: message_id in self._replies or self._eof)
+            self._done.wait_for(lambda: message_id in self._replies or self._eof, timeout=REPLY_TIMEOUT)
             reply = self._replies.get(message_id)
         if reply is None:
+            if not self._eof:
+                raise PagefindError(f"the Pagefind service gave no reply in {REPLY_TIMEOUT} s")
             raise PagefindError(f"the Pagefind service stopped: {self._stderr_tail()}")
         if reply.get("type") == "Error":
             raise PagefindError(f"the Pagefind service refused a request: {reply.get('message', reply)}")

@@ -84,6 +84,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             site_url=config.site_url or "",
             site_name=config.site_name,
             url_for=url_for,
+            search=self.config.search,
         )
         config.extra_css.append(f"{ASSET_PREFIX}/pmsite.css")
         config.extra_javascript.append(f"{ASSET_PREFIX}/pmsite.js")
