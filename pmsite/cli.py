@@ -260,11 +260,11 @@ def _collect(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[Path],
 
 
 def _load(files: list[Path], context: list[Path], settings: Settings, config: SiteConfig, folders: Sequence[str] = ()) -> Corpus:
-    """Load the context with the files asked for; names below the incidents folder (or a folder asked for) are checked."""
+    """Load the files asked for, checked against the ids of the context; names below the incidents folder (or a folder asked for) are checked."""
     from .load import load_corpus
 
     roots = [config.incidents_path, *(Path(p) for p in folders if Path(p).is_dir())]
-    return load_corpus([*context, *files], settings, base=Path.cwd(), docs_dir=config.docs_dir, roots=roots)
+    return load_corpus(files, settings, base=Path.cwd(), docs_dir=config.docs_dir, roots=roots, consulted=context)
 
 
 # --- output formats ---------------------------------------------------------------------------
@@ -323,7 +323,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .checklist import warnings_for
 
     corpus = _load(files, context, config.settings, config, args.paths)
-    asked = {item.display for item in corpus.loaded[len(context):]}
+    wanted = set(files)
+    asked = {item.display for item in corpus.loaded if item.path in wanted}
     errors = [p for p in corpus.errors if p.file in asked]
     warnings: list[Problem] = []
     if config.checklist and not args.no_checklist:

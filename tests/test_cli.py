@@ -702,3 +702,32 @@ def test_pre_commit_hook_and_workflow() -> None:
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     assert next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))["with"]["python-version"] == "3.11"
     assert runs.index("pip install .") < runs.index("pmsite validate --format github --strict") < runs.index("mkdocs build --strict")
+
+
+def test_one_file_is_checked_against_ids_however_the_other_files_write_them(tmp_path: Path) -> None:
+    """``pmsite validate FILE`` reads only the ids of the other files (fast at 10,000); every way of
+    writing an id must count as the full parse would, and unclear files are parsed in full."""
+    flow = json.dumps(valid_doc(id="INC-FLOW"))  # JSON is YAML: a flow mapping with no 'id:' line
+    quoted = "id: 'INC-QUOTED'   # a comment\n" + dump(valid_doc()).split("\n", 1)[1]
+    broken = dump(valid_doc(id="INC-BROKEN", severity=9))  # invalid, yet its id exists
+    case = 'id: "inc-x"\n' + dump(valid_doc()).split("\n", 1)[1]
+    root = kb(tmp_path, {
+        "x.yaml": valid_doc(id="INC-X", related=["INC-QUOTED", "INC-FLOW", "INC-BROKEN", "INC-NONE"]),
+        "2024/flow.yaml": flow,
+        "2024/quoted.yaml": quoted,
+        "2024/broken.yaml": broken,
+        "2025/case.yaml": case,
+    })
+    related_line = next(i for i, line in enumerate((root / "content/incidents/x.yaml").read_text().splitlines(), 1) if line == "related:")
+    proc = run("validate", "--no-checklist", "content/incidents/x.yaml", cwd=root)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "error: content/incidents/x.yaml:1:5: id: expected a unique id, got 'INC-X': content/incidents/2025/case.yaml "
+        "has an id that differs only in letter case ('inc-x')",
+        f"error: content/incidents/x.yaml:{related_line + 4}:3: related[3]: expected the id of an incident in the knowledge base, "
+        "got 'INC-NONE' (did you mean 'INC-QUOTED'?)",
+        "2 errors, 0 warnings in 1 file (checked 1 file)",
+    ]
+    # the same two lines as when the whole folder is checked
+    whole = run("validate", "--no-checklist", "content/incidents", cwd=root).stdout.splitlines()
+    assert [line for line in whole if line.startswith("error: content/incidents/x.yaml")] == proc.stdout.splitlines()[:2]
