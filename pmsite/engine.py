@@ -144,13 +144,17 @@ class Engine:
         )
 
     def decorate_head(self, html: str, page_url: str) -> str:
-        """Announce the Atom feed, and where the search index lives, in every page's head."""
-        feed = escape(relative_url(page_url or "./", FEED_PATH))
-        tags = f'<link rel="alternate" type="application/atom+xml" title="{escape(self.site_name)}: post-mortems" href="{feed}">'
-        if self.search:  # the script offers the search box only where this names an index
-            search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
-            tags += f'<meta name="pmsite:search" content="{search}">'
-        return html.replace("</head>", tags + "</head>", 1)
+        """Say where the search index lives in every page's head.
+
+        The Atom feed is linked in the text of the home page and the catalog, not
+        with ``<link rel="alternate">``: Material reads every such link as a
+        language version of the site and downloads the whole ``sitemap.xml`` on
+        every page view (megabytes at 10,000 incidents).
+        """
+        if not self.search:  # the script offers the search box only where this names an index
+            return html
+        search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
+        return html.replace("</head>", f'<meta name="pmsite:search" content="{search}"></head>', 1)
 
     def start_search_index(self) -> None:
         """Send every incident to the search indexer now: it works on another core while pages render."""

@@ -152,6 +152,7 @@ def test_the_data_file_is_loaded_only_when_a_reader_filters(page, base_url) -> N
     page.on("request", lambda r: seen.append(urlsplit(r.url).path))
     page.goto(base_url + "incidents/", wait_until="networkidle")
     assert "/incidents/catalog.json" not in seen and not any(p.startswith("/search/") for p in seen)
+    assert not any(p.startswith("/sitemap") for p in seen)  # megabytes at 10,000 incidents
     page.focus("select[name=severity]")
     page.wait_for_timeout(300)
     assert "/incidents/catalog.json" in seen
