@@ -1,32 +1,115 @@
 #!/usr/bin/env python3
 """Benchmark: pmsite against plain Material on the same incidents.
 
-For each N it generates a demo corpus (``pmsite demo-corpus``), builds it
-with the pmsite plugin, and builds the same incidents written out as
-Markdown pages with plain MkDocs + Material (only index pages in the
-navigation: the fair, best plain setup). Builds alternate, several runs
-each; it prints wall and CPU seconds, peak memory, site size, mean incident
-page size, search payload and the pmsite/plain ratio, then times
-``pmsite validate`` against the bare libyaml parse of the same files.
+For each N, ``pmsite demo-corpus --count N`` writes a corpus (cached in
+``.bench/``) and two sites are laid out beside it:
+
+- pmsite: ``plugins: [pmsite]`` only (pmsite brings its own Pagefind search),
+  ``content/incidents`` a link to the corpus;
+- plain: the same published incidents written out as hand-written Markdown
+  pages (tables, lists, links) with plain MkDocs + Material and its own
+  ``search`` plugin, only index pages in the navigation: the yardstick.
+
+Figures (medians over ``--runs`` unless said otherwise):
+
+Builds
+  wall s, CPU s     ``mkdocs build --clean`` of each site; the order alternates
+                    run by run (even runs pmsite first, odd runs plain first).
+                    CPU is user + system of the build and every child it waited for.
+  peak MB           the largest resident set of any single process of the build
+                    (``wait4``), the highest over the runs.
+  tree MB           the largest sum of the resident sets of the build's whole
+                    process tree at once (sampled every 0.25 s: pmsite runs
+                    ``pagefind --service`` beside MkDocs).
+  site MB           bytes written to ``site/``.
+  vs plain          wall time and peak memory divided by the plain build's.
+  zensical, properdocs
+                    ``pmsite build --with zensical|properdocs`` in the pmsite
+                    site, ``--builder-runs`` times (default once), after the
+                    MkDocs runs (the MkDocs site is first copied to
+                    ``.bench/pmsite-N-site``; the browser reads that copy).
+
+Reading pages (headless Chromium, a fresh browser context per page view so
+nothing is cached, the built site served from 127.0.0.1)
+  HTML KB           the page's own HTML.
+  view KB           every response body of the view (page load until the
+                    network is idle), before any filter.
+  largest           the largest single download of that view.
+  FCP, DCL, load    first-contentful-paint; domContentLoadedEventEnd and
+                    loadEventEnd of navigation timing (ms from navigation start).
+  first filter ms   a select of the filter form is changed (value set, ``change``
+                    dispatched, without focusing it first, so the data file is
+                    not fetched early) and timed in the page with
+                    ``performance.now()``: from the change until the frame after
+                    the status line announces the new result (a
+                    MutationObserver on ``[data-pm-status]``, then one
+                    animation frame). The first filter of a view downloads the
+                    list's compact data file; its KB are shown beside it.
+  next filter ms    a second filter in the same view (data already loaded).
+  catalog: severity 3, then a root-cause category; actions: when = overdue,
+  then priority high.
+
+Search (the query: the first six words of four or more letters of the first
+root-cause description shared by the fewest incidents; ``sharing`` is how many
+incidents have that exact description)
+  cold ms           fresh context, home page loaded; from the first keydown
+                    (a capture listener on ``document``) of ``/`` + the query
+                    typed at full speed to the first result of the whole query
+                    in the page: pmsite's list marked complete for that query
+                    (``aria-busy=false``, ``data-query``); Material's last
+                    re-render of its result list once typing is over (its list
+                    does not say which query it answers). In brackets: from
+                    the last keydown. Keys are typed as fast as the page takes
+                    them, so a page busy re-rendering per keystroke (Material)
+                    also stretches the typing itself.
+  view KB           every response body of the view requested before that moment.
+  search KB         of which search files (pmsite: ``search/``, Pagefind;
+                    plain: ``search_index.json`` and Material's search worker
+                    and lunr files, which Material fetches at page load).
+  right first?      the first result links to an incident with exactly that
+                    root-cause description.
+  warm ms           same view: the input cleared, the query of the incident with
+                    the next least shared description typed (same timing).
+
+Validate
+  bare parse s      only ``yaml.load`` (libyaml) of every file: the floor.
+  validate all s    ``pmsite validate --no-checklist <corpus>``.
+  validate one s    ``pmsite validate --no-checklist content/incidents/<file>``
+                    in the pmsite site: one file, checked against the ids of
+                    the rest of the knowledge base (what pre-commit runs).
+
+Live preview
+  save to served s  ``mkdocs serve`` running on the pmsite site; from writing
+                    a changed title to one incident file until that incident's
+                    page, polled over HTTP, contains it.
 
     .venv/bin/python scripts/benchmark.py                 # N = 1,000 and 10,000, 3 runs
     .venv/bin/python scripts/benchmark.py --counts 500 --runs 1
-    .venv/bin/python scripts/benchmark.py --smoke         # CI: N = 60, 1 run, checks it works
+    .venv/bin/python scripts/benchmark.py --smoke         # CI: N = 60, 1 run, every measurement, fails loudly
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import os
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -35,6 +118,9 @@ BIN = Path(sys.executable).parent
 WORK = ROOT / ".bench"
 SEED = 20240315
 REFERENCE_DATE = "2026-07-01"
+VIEWPORT = {"width": 1280, "height": 900}
+PREVIEW_LIMIT_S = 900
+BROWSER_LIMIT_MS = 120_000
 
 NAV = """\
 nav:
@@ -60,40 +146,104 @@ markdown_extensions:
 """
 
 
+class Failed(Exception):
+    """A measurement that could not be taken: the benchmark stops with this message."""
+
+
+@contextlib.contextmanager
+def step(what: str) -> Iterator[None]:
+    """Any error inside becomes one clear :class:`Failed` naming the measurement."""
+    try:
+        yield
+    except Failed as exc:
+        raise Failed(f"{what}: {exc}") from None
+    except Exception as exc:  # Playwright timeouts, OS errors, bad data: all stop the benchmark
+        raise Failed(f"{what}: {type(exc).__name__}: {str(exc).strip()[:2000]}") from exc
+
+
+# --- running commands ----------------------------------------------------------------------------
+
+
 @dataclass
 class Run:
     wall: float
     cpu: float
     rss_mb: float
+    tree_mb: float
     ok: bool
     log: str
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command; wall time, CPU time and peak RSS of that child alone (wait4)."""
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, resident bytes) of every process on the machine."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    table: dict[int, tuple[int, int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{name}/statm", "rb") as f:
+                resident = int(f.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        table[int(name)] = (int(fields[1]), resident)
+    return table
+
+
+def _tree_rss(root: int) -> int:
+    table = _process_table()
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for pid, (ppid, _) in table.items():
+        children[ppid].append(pid)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += table.get(pid, (0, 0))[1]
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def timed(cmd: list[str], cwd: Path) -> Run:
+    """Run a command: wall time, CPU time and peak RSS of it and its children (wait4), and the tree's peak."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})))
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert proc.stdout is not None
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.25):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode == 0, out)
+    rss = usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss, max(peak[0] / 2**20, rss), proc.returncode == 0, out)
+
+
+def checked(cmd: list[str], cwd: Path, what: str) -> Run:
+    run = timed(cmd, cwd)
+    if not run.ok:
+        raise Failed(f"{what} failed ({' '.join(cmd)} in {cwd}):\n{run.log[-3000:]}")
+    return run
 
 
 def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def mean_incident_page(site: Path) -> float:
-    pages = [p for p in (site / "incidents").glob("*/index.html")]
-    return statistics.mean(p.stat().st_size for p in pages) if pages else 0.0
-
-
-def search_payload(site: Path) -> int:
-    index = site / "search" / "search_index.json"
-    return index.stat().st_size if index.exists() else 0
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 # --- the plain site: the same incidents as hand-written Markdown -------------
@@ -153,16 +303,17 @@ def prepare(count: int) -> tuple[Path, Path, Path]:
     (pm / "content" / "incidents").symlink_to(corpus.resolve(), target_is_directory=True)
     home = "# Knowledge base\n\nSee the [incidents](incidents/index.md).\n"
     (pm / "content" / "index.md").write_text(home)
-    (pm / "mkdocs.yml").write_text(COMMON + NAV + f"plugins:\n  - search\n  - pmsite:\n      reference_date: {REFERENCE_DATE}\n")
+    # pmsite brings its own search (Pagefind): the theme's `search` plugin beside it is refused
+    (pm / "mkdocs.yml").write_text(COMMON + NAV + f"plugins:\n  - pmsite:\n      reference_date: {REFERENCE_DATE}\n")
     (plain / "content" / "index.md").write_text(home)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     listing = ["# Incidents", ""]
+    (plain / "content" / "incidents").mkdir()
     for path in sorted(corpus.rglob("*.yaml")):
         doc = yaml.load(path.read_text(), Loader=loader)
         if doc["status"] != "published":
             continue
         slug = doc["id"].lower()
-        (plain / "content" / "incidents").mkdir(exist_ok=True)
         (plain / "content" / "incidents" / f"{slug}.md").write_text(incident_markdown(doc))
         listing.append(f"- [{doc['id']}: {_cell(doc['title'])}]({slug}.md)")
     (plain / "content" / "incidents" / "index.md").write_text("\n".join(listing) + "\n")
@@ -173,136 +324,564 @@ def prepare(count: int) -> tuple[Path, Path, Path]:
     return corpus, pm, plain
 
 
-def bench(count: int, runs: int, with_extras: bool = True) -> dict[str, object]:
-    corpus, pm, plain = prepare(count)
+# --- 1. builds ---------------------------------------------------------------------------------------
+
+
+def _summary(runs: list[Run], site: Path) -> dict[str, Any]:
+    return {
+        "runs": len(runs),
+        "wall_s": round(median([r.wall for r in runs]), 2),
+        "cpu_s": round(median([r.cpu for r in runs]), 2),
+        "peak_mb": round(max(r.rss_mb for r in runs), 1),
+        "tree_peak_mb": round(max(r.tree_mb for r in runs), 1),
+        "site_mb": round(size_of(site) / 1e6, 1),
+    }
+
+
+def builds(out: dict[str, Any], count: int, runs: int, builder_runs: int, pm: Path, plain: Path) -> None:
+    """MkDocs builds of both sites in alternating order, then pmsite's other builders; figures go to ``out``."""
+    mkdocs = [str(BIN / "mkdocs"), "build", "--clean", "--quiet"]
     results: dict[str, list[Run]] = {"pmsite": [], "plain": []}
-    for _ in range(runs):
-        for name, site in (("pmsite", pm), ("plain", plain)):
-            run = timed([str(BIN / "mkdocs"), "build", "--clean", "--quiet"], site)
-            if not run.ok:
-                raise SystemExit(f"{name} build of {count} failed:\n{run.log[-3000:]}")
-            results[name].append(run)
-    row: dict[str, object] = {"count": count}
-    for name, site in (("pmsite", pm), ("plain", plain)):
-        rs = results[name]
-        row[name] = {
-            "wall_s": round(statistics.median(r.wall for r in rs), 2),
-            "cpu_s": round(statistics.median(r.cpu for r in rs), 2),
-            "peak_rss_mb": round(max(r.rss_mb for r in rs), 1),
-            "site_mb": round(size_of(site / "site") / 1e6, 1),
-            "mean_incident_page_kb": round(mean_incident_page(site / "site") / 1e3, 1),
-            "search_payload_mb": round(search_payload(site / "site") / 1e6, 2),
-        }
-    row["ratio_wall"] = round(row["pmsite"]["wall_s"] / row["plain"]["wall_s"], 2)  # type: ignore[index]
+    for i in range(runs):
+        order = [("pmsite", pm), ("plain", plain)]
+        for name, site in order if i % 2 == 0 else order[::-1]:
+            with step(f"N={count}: mkdocs build of the {name} site (run {i + 1})"):
+                results[name].append(checked(mkdocs, site, "mkdocs build"))
+    out.update({name: _summary(results[name], site / "site") for name, site in (("pmsite", pm), ("plain", plain))})
+    base = out["plain"]
+    out["pmsite"]["wall_ratio"] = round(out["pmsite"]["wall_s"] / base["wall_s"], 2)
+    out["pmsite"]["peak_ratio"] = round(out["pmsite"]["peak_mb"] / base["peak_mb"], 2)
+    kept = WORK / f"pmsite-{count}-site"  # the MkDocs-built site the browser reads; other builders overwrite site/
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(pm / "site", kept, symlinks=True)
+    for builder in ("zensical", "properdocs"):
+        done: list[Run] = []
+        for i in range(builder_runs):
+            with step(f"N={count}: pmsite build --with {builder} (run {i + 1})"):
+                done.append(checked([str(BIN / "pmsite"), "build", "--with", builder], pm, f"pmsite build --with {builder}"))
+                if not (pm / "site" / "incidents" / "index.html").exists():
+                    raise Failed("no incidents/index.html in site/")
+        if done:
+            out[builder] = _summary(done, pm / "site")
+            out[builder]["wall_ratio"] = round(out[builder]["wall_s"] / base["wall_s"], 2)
+            out[builder]["peak_ratio"] = round(out[builder]["peak_mb"] / base["peak_mb"], 2)
+
+
+# --- 2-5. the browser ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    url: str
+    size: int
+    start: float  # epoch ms at which the request started
+
+
+@dataclass
+class Net:
+    """Every response of a browser context, with its body size and start time (workers' requests too)."""
+
+    responses: list[Response] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def attach(self, context: Any) -> Net:
+        context.on("requestfinished", self._finished)
+        context.on("requestfailed", lambda r: self.failures.append(f"{r.url}: {r.failure}"))
+        return self
+
+    def _finished(self, request: Any) -> None:
+        size = request.sizes()["responseBodySize"]
+        if not size:  # a worker's script reports no body size; its Content-Length does
+            response = request.response()
+            size = int(response.headers.get("content-length") or 0) if response else 0
+        self.responses.append(Response(request.url, size, request.timing["startTime"]))
+
+    def before(self, epoch_ms: float, after: float = 0.0) -> list[Response]:
+        return [r for r in self.responses if after <= r.start <= epoch_ms]
+
+    def check(self) -> None:
+        if self.failures:
+            raise Failed("requests failed: " + "; ".join(self.failures[:5]))
+
+
+def kb(responses: list[Response]) -> float:
+    return round(sum(r.size for r in responses) / 1e3, 1)
+
+
+def _context(browser: Any) -> tuple[Any, Net, Any]:
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    net = Net().attach(context)
+    return context, net, context.new_page()
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_timeout(300)  # lets the last network events of the view reach Python
+
+
+TIMING_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+  return {origin: performance.timeOrigin, fcp: fcp ? fcp.startTime : null,
+          dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd};
+}"""
+
+# Change one select of the filter form; resolve one frame after the status line shows the new result.
+FILTER_JS = """async ([selector, value, limit]) => {
+  const status = document.querySelector('[data-pm-status]');
+  const select = document.querySelector(selector);
+  if (!status || !select || !select.form) throw new Error('no ' + (select ? '[data-pm-status]' : selector) + ' on this page');
+  if (![...select.options].some(o => o.value === value)) throw new Error(selector + ' has no option ' + JSON.stringify(value));
+  const source = new URL(select.form.dataset.pmData, document.baseURI).href;
+  return await new Promise((resolve, reject) => {
+    let t0 = 0;
+    const observer = new MutationObserver(() => {
+      const text = status.textContent.trim();
+      if (text.startsWith('Loading')) return;
+      const dom = performance.now();
+      observer.disconnect();
+      clearTimeout(timer);
+      requestAnimationFrame(() => setTimeout(() => resolve({
+        t0, dom: dom - t0, shown: performance.now() - t0, status: text, source,
+        rows: document.querySelectorAll('table[data-pm-rows] tbody tr').length}), 0));
+    });
+    const timer = setTimeout(() => { observer.disconnect(); reject(new Error('the list did not change within ' + limit + ' ms; status: ' + status.textContent)); }, limit);
+    observer.observe(status, {childList: true, characterData: true, subtree: true});
+    t0 = performance.now();
+    select.value = value;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+  });
+}"""
+
+LISTINGS = {
+    "incidents/": (("select[name=severity]", "3"), ("select[name=category]", None)),
+    "actions/": (("select[name=when]", "overdue"), ("select[name=priority]", "high")),
+}
+
+
+def read_page(browser: Any, base: str, path: str) -> dict[str, Any]:
+    """One cold view of a listing: bytes, paint and navigation timing, then two filters timed in the page."""
+    context, net, page = _context(browser)
+    try:
+        page.goto(base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        timing = page.evaluate(TIMING_JS)
+        filters = []
+        for selector, value in LISTINGS[path]:
+            if value is None:  # the first real option of that select
+                value = page.eval_on_selector(selector, "s => [...s.options].map(o => o.value).find(Boolean) || ''")
+            result = page.evaluate(FILTER_JS, [selector, value, BROWSER_LIMIT_MS])
+            if "match" not in result["status"]:
+                raise Failed(f"{selector} = {value!r}: the status line says {result['status']!r}")
+            result["filter"] = f"{selector.split('=')[1].rstrip(']')}={value}"
+            filters.append(result)
+        _settle(page)
+        net.check()
+    finally:
+        context.close()
+    first_filter = timing["origin"] + filters[0]["t0"]
+    view = net.before(first_filter)
+    html = [r for r in view if r.url == base + path]
+    largest = max(view, key=lambda r: r.size)
+    data = [r for r in net.responses if r.url == filters[0]["source"]]
+    if not data:
+        raise Failed(f"the first filter downloaded no {filters[0]['source']}")
+    return {
+        "html_kb": kb(html),
+        "view_kb": kb(view),
+        "requests": len(view),
+        "largest": {"url": largest.url[len(base):], "kb": round(largest.size / 1e3, 1)},
+        "fcp_ms": round(timing["fcp"]) if timing["fcp"] is not None else None,
+        "dcl_ms": round(timing["dcl"]),
+        "load_ms": round(timing["load"]),
+        "first_filter": {"what": filters[0]["filter"], "ms": round(filters[0]["shown"]), "dom_ms": round(filters[0]["dom"]),
+                         "data_kb": kb(data), "status": filters[0]["status"]},
+        "next_filter": {"what": filters[1]["filter"], "ms": round(filters[1]["shown"]), "dom_ms": round(filters[1]["dom"]),
+                        "status": filters[1]["status"]},
+    }
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+
+QUERY_WORD = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
+
+
+def query_of(description: str) -> str:
+    words = [w.strip(".,;:!?()\"'`") for w in description.split()]
+    return " ".join([w for w in words if len(w) >= 4 and QUERY_WORD.match(w)][:6])
+
+
+@dataclass
+class Target:
+    id: str
+    description: str
+    query: str
+    sharing: int
+    urls: list[str]  # every incident with exactly that description
+
+    def right(self, href: str) -> bool:
+        path = urlsplit(href).path.rstrip("/")
+        return any(path.endswith("/" + u.strip("/")) for u in self.urls)
+
+
+def search_targets(site: Path) -> tuple[Target, Target]:
+    """The incident whose first root cause is shared by the fewest, and a second one for the warm query."""
+    incidents = json.loads((site / "incidents.json").read_text())["incidents"]
+    by_text: dict[str, list[dict]] = collections.defaultdict(list)
+    for inc in incidents:
+        if inc.get("root_causes"):
+            by_text[inc["root_causes"][0]["description"]].append(inc)
+    ranked = sorted(by_text.items(), key=lambda kv: (len(kv[1]), kv[1][0]["id"]))
+    targets = []
+    for text, group in ranked:
+        query = query_of(text)
+        if len(query.split()) >= 3:
+            targets.append(Target(group[0]["id"], text, query, len(group), [i["url"] for i in group]))
+        if len(targets) == 2:
+            return targets[0], targets[1]
+    raise Failed("incidents.json has fewer than two root causes with three words of four letters")
+
+
+# pmsite: resolve when the result list says it is complete for this query; time from the first keydown.
+ARM_PMSITE_JS = """([selector, limit]) => {
+  const state = window.__bench = {key: null, lastKey: null, found: null};
+  document.addEventListener('keydown', () => {
+    const now = performance.now();
+    if (state.key === null) state.key = now;
+    state.lastKey = now;
+  }, {capture: true});
+  state.done = new Promise((resolve, reject) => {
+    const observer = new MutationObserver(() => {
+      const a = document.querySelector(selector);
+      if (!a) return;
+      state.found = performance.now();
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    });
+    const timer = setTimeout(() => { observer.disconnect(); reject(new Error('no result for ' + selector)); }, limit);
+    observer.observe(document.documentElement, {subtree: true, childList: true, attributes: true});
+  });
+}"""
+
+RESULT_PMSITE_JS = """async (selector) => {
+  const state = window.__bench;
+  await state.done;
+  return {origin: performance.timeOrigin, key: state.key, lastKey: state.lastKey, found: state.found,
+          href: document.querySelector(selector).getAttribute('href'),
+          load: performance.getEntriesByType('navigation')[0].loadEventEnd};
+}"""
+
+# Material: its list does not say which query it answers. Every re-render (a reset of the list) is
+# recorded; once typing is over and the list has been still for 700 ms, the last re-render is the
+# answer to the whole query.
+ARM_MATERIAL_JS = """() => {
+  const list = document.querySelector('.md-search-result__list');
+  if (!list) throw new Error('no .md-search-result__list: is this a Material site with search?');
+  const state = window.__bench = {key: null, lastKey: null, reset: null, changed: performance.now(), count: list.children.length};
+  document.addEventListener('keydown', () => {
+    const now = performance.now();
+    if (state.key === null) state.key = now;
+    state.lastKey = now;
+  }, {capture: true});
+  new MutationObserver((records) => {
+    const now = performance.now();
+    const removed = records.some(r => r.removedNodes.length);
+    if (list.children.length && (removed || state.count === 0)) state.reset = now;
+    state.count = list.children.length;
+    state.changed = now;
+  }).observe(list, {childList: true});
+}"""
+
+RESULT_MATERIAL_JS = """async (limit) => {
+  const state = window.__bench;
+  const start = performance.now();
+  while (!(state.reset !== null && state.lastKey !== null && state.reset > state.lastKey &&
+           performance.now() - Math.max(state.changed, state.lastKey) > 700)) {
+    if (performance.now() - start > limit) throw new Error('Material showed no result list for the query');
+    await new Promise(r => setTimeout(r, 50));
+  }
+  const a = document.querySelector('.md-search-result__item a');
+  return {origin: performance.timeOrigin, key: state.key, lastKey: state.lastKey, found: state.reset, href: a ? a.href : '',
+          load: performance.getEntriesByType('navigation')[0].loadEventEnd};
+}"""
+
+MATERIAL_SEARCH_FILES = re.compile(r"/search/search_index\.json$|/assets/javascripts/(workers/search\.|lunr/)")
+
+
+def _is_search_file(engine: str, url: str) -> bool:
+    if engine == "pmsite":
+        return urlsplit(url).path.startswith("/search/")
+    return bool(MATERIAL_SEARCH_FILES.search(urlsplit(url).path))
+
+
+def _type_query(page: Any, engine: str, query: str) -> dict[str, Any]:
+    if engine == "pmsite":
+        selector = f'.pm-search__results[aria-busy="false"][data-query="{query}"] .pm-search__result a'
+        page.evaluate(ARM_PMSITE_JS, [selector, BROWSER_LIMIT_MS])
+        if not page.evaluate("document.activeElement && document.activeElement.id === 'pm-search-input'"):
+            page.keyboard.press("/")  # opens the dialog and focuses its input
+        page.keyboard.type(query, delay=0)
+        return page.evaluate(RESULT_PMSITE_JS, selector)
+    page.evaluate(ARM_MATERIAL_JS)
+    if not page.evaluate("document.activeElement && document.activeElement.matches('.md-search__input')"):
+        page.keyboard.press("/")  # Material's shortcut opens search and focuses its input
+    page.keyboard.type(query, delay=0)
+    return page.evaluate(RESULT_MATERIAL_JS, BROWSER_LIMIT_MS)
+
+
+def search_view(browser: Any, base: str, engine: str, cold: Target, warm: Target) -> dict[str, Any]:
+    """A cold search from the home page, then a warm one in the same view."""
+    context, net, page = _context(browser)
+    try:
+        page.goto(base, wait_until="load")
+        first = _type_query(page, engine, cold.query)
+        box = "#pm-search-input" if engine == "pmsite" else ".md-search__input"
+        if page.evaluate(f"document.activeElement && document.activeElement.matches({json.dumps(box)})") is not True:
+            raise Failed(f"typing did not go to {box}")
+        page.fill(box, "")
+        if engine == "pmsite":
+            page.wait_for_selector('.pm-search__results[aria-busy="false"][data-query=""]', state="attached")
+        else:
+            page.wait_for_timeout(300)
+        second = _type_query(page, engine, warm.query)
+        _settle(page)
+        net.check()
+    finally:
+        context.close()
+    answer = first["origin"] + first["found"]
+    loaded = first["origin"] + first["load"]
+    view = net.before(answer)
+    return {
+        "query": cold.query,
+        "sharing": cold.sharing,
+        "view_kb": kb(view),
+        "search_kb": kb([r for r in view if _is_search_file(engine, r.url)]),
+        "after_load_kb": kb(net.before(answer, after=loaded)),
+        "cold_ms": round(first["found"] - first["key"]),
+        "cold_after_last_key_ms": round(first["found"] - first["lastKey"]),
+        "first_result": urlsplit(first["href"]).path,
+        "right_first": cold.right(first["href"]),
+        "warm_query": warm.query,
+        "warm_ms": round(second["found"] - second["key"]),
+        "warm_after_last_key_ms": round(second["found"] - second["lastKey"]),
+        "warm_right_first": warm.right(second["href"]),
+    }
+
+
+def browser_figures(row: dict[str, Any], pm_site: Path, plain_site: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS, serve
+
+    if not Path(CHROMIUM).exists():
+        raise Failed(f"no chromium at {CHROMIUM}")
+    count = row["count"]
+    with step(f"N={count}: choosing the search queries"):
+        cold, warm = search_targets(pm_site)
+    row["reading"], row["search"] = {}, {}
+    with serve(pm_site) as pm_base, serve(plain_site) as plain_base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            for path in LISTINGS:
+                with step(f"N={count}: reading {path} in Chromium"):
+                    row["reading"][path] = read_page(browser, pm_base, path)
+            for engine, base in (("pmsite", pm_base), ("plain", plain_base)):
+                with step(f"N={count}: search ({engine}) in Chromium, query {cold.query!r} then {warm.query!r}"):
+                    row["search"][engine] = search_view(browser, base, engine, cold, warm)
+        finally:
+            browser.close()
+
+
+# --- 6. validate -----------------------------------------------------------------------------------
+
+
+PARSE_SCRIPT = (
+    "import sys, yaml\nL = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
+    "for f in sys.argv[1:]:\n    yaml.load(open(f, 'rb'), Loader=L)\n"
+)
+
+
+def pick_file(corpus: Path, site: Path) -> tuple[Path, str]:
+    """A published incident from the middle of the catalog, and its file."""
+    incidents = json.loads((site / "incidents.json").read_text())["incidents"]
+    chosen = sorted(incidents, key=lambda i: i["id"])[len(incidents) // 2]
+    found = sorted(corpus.rglob(f"*{chosen['id'].lower()}.yaml"))
+    if len(found) != 1:
+        raise Failed(f"no single file for {chosen['id']} in {corpus} (found {len(found)})")
+    return found[0], chosen["id"]
+
+
+def validate(count: int, runs: int, corpus: Path, pm: Path, one: Path) -> dict[str, Any]:
     files = sorted(str(p) for p in corpus.rglob("*.yaml"))
-    parse_script = (
-        "import sys, yaml\nL = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
-        "for f in sys.argv[1:]:\n    yaml.load(open(f, 'rb'), Loader=L)\n"
-    )
-    bare = [timed([sys.executable, "-c", parse_script, *files], ROOT) for _ in range(runs)]
-    validate = [timed([str(BIN / "pmsite"), "validate", "--no-checklist", str(corpus)], ROOT) for _ in range(runs)]
-    row["bare_parse_s"] = round(statistics.median(r.wall for r in bare), 2)
-    row["validate_s"] = round(statistics.median(r.wall for r in validate), 2)
-    row["validate_ratio"] = round(row["validate_s"] / row["bare_parse_s"], 2)  # type: ignore[operator]
-    if with_extras:
-        row["search"] = search_in_browser(pm)
-        if count <= 2000:
-            row["serve_edit_s"] = serve_edit_seconds(pm, corpus)
-    return row
+    relative = Path("content") / "incidents" / one.relative_to(corpus)
+    with step(f"N={count}: bare libyaml parse"):
+        bare = [checked([sys.executable, "-c", PARSE_SCRIPT, *files], ROOT, "the bare parse") for _ in range(runs)]
+    with step(f"N={count}: pmsite validate (whole corpus)"):
+        whole = [checked([str(BIN / "pmsite"), "validate", "--no-checklist", str(corpus)], ROOT, "pmsite validate") for _ in range(runs)]
+    with step(f"N={count}: pmsite validate {relative} (one file)"):
+        single = [checked([str(BIN / "pmsite"), "validate", "--no-checklist", str(relative)], pm, "pmsite validate") for _ in range(runs)]
+        if "OK: 1 file" not in single[0].log:
+            raise Failed(f"expected 'OK: 1 file', got: {single[0].log.strip()[-500:]}")
+    out: dict[str, Any] = {
+        "bare_parse_s": round(median([r.wall for r in bare]), 2),
+        "validate_s": round(median([r.wall for r in whole]), 2),
+        "validate_one_s": round(median([r.wall for r in single]), 2),
+        "one_file": str(relative),
+    }
+    out["validate_ratio"] = round(out["validate_s"] / out["bare_parse_s"], 2)
+    return out
 
 
-def serve_edit_seconds(site: Path, corpus: Path) -> float:
-    """Time from saving one file to the rebuilt site, with ``mkdocs serve`` already running."""
-    import socket
-    import threading
+# --- 7. live preview ---------------------------------------------------------------------------------
 
+
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def serve_edit_seconds(site: Path, target: Path, incident_id: str) -> float:
+    """``mkdocs serve`` running: seconds from saving a changed title to the incident page served with it."""
+    original = target.read_text()
+    if "title: Edited " in original:
+        raise Failed(f"{target} still holds an earlier run's edit: delete {target.parent} and run again")
+    edited = original.replace("title: ", "title: Edited ", 1)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/incidents/{incident_id.lower()}/"
     proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=site,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()  # type: ignore[union-attr]
 
-    def wait_for(text: str, after: int) -> None:
-        deadline = time.monotonic() + 900
-        while not any(text in line for line in lines[after:]):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"mkdocs serve: {text!r} never came:\n" + "".join(lines[-20:]))
+    def until(what: str, ready: Any) -> float:
+        started = time.perf_counter()
+        while True:
+            if ready():
+                return time.perf_counter() - started
+            if proc.poll() is not None:
+                raise Failed(f"mkdocs serve stopped while waiting for {what}:\n" + "".join(lines[-30:]))
+            if time.perf_counter() - started > PREVIEW_LIMIT_S:
+                raise Failed(f"no {what} within {PREVIEW_LIMIT_S} s:\n" + "".join(lines[-30:]))
             time.sleep(0.02)
 
     try:
-        wait_for("Serving on", 0)
-        target = sorted(corpus.rglob("*.yaml"))[len(list(corpus.rglob("*.yaml"))) // 2]
-        original = target.read_text()
-        mark = len(lines)
-        started = time.perf_counter()
-        target.write_text(original.replace("title: ", "title: Edited ", 1))
-        wait_for("Reloading browsers", mark)
-        elapsed = time.perf_counter() - started
-        target.write_text(original)
+        until("'Serving on'", lambda: any("Serving on" in line for line in lines))
+        page = _fetch(url)
+        if page is None or "Edited " in page:
+            raise Failed(f"{url} is not served as built before the edit")
+        try:
+            target.write_text(edited)
+            elapsed = until(f"'Edited' in {url}", lambda: "Edited " in (_fetch(url) or ""))
+        finally:
+            target.write_text(original)
+        with contextlib.suppress(Failed):  # let the restoring rebuild finish before stopping; a timeout is harmless
+            until("the restored page", lambda: "Edited " not in (_fetch(url) or "Edited "))
         return round(elapsed, 2)
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
-def search_in_browser(site: Path) -> dict[str, float]:
-    """Bytes the browser downloads before the first search result, and the time from typing to it."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from playwright.sync_api import sync_playwright
-
-    from browser import CHROMIUM, CHROMIUM_ARGS, serve
-
-    with serve(site / "site") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        received = {"bytes": 0}
-
-        def on_response(response) -> None:  # type: ignore[no-untyped-def]
-            with contextlib.suppress(Exception):  # redirects and aborted requests have no body
-                received["bytes"] += len(response.body())
-
-        page.on("response", on_response)
-        started = time.perf_counter()
-        page.goto(base, wait_until="load")
-        page.locator(".md-search__input").click()
-        typed = time.perf_counter()
-        page.keyboard.type("staging", delay=0)
-        page.wait_for_selector(".md-search-result__item", timeout=120_000)
-        first = time.perf_counter()
-        # warm: the index is built; time one more query from the first key to the first result
-        page.locator(".md-search__input").fill("")
-        page.keyboard.type("runbook", delay=0)
-        warm_start = time.perf_counter()
-        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('matching')", timeout=60_000)
-        warm = time.perf_counter() - warm_start
-        browser.close()
-    return {"downloaded_mb": round(received["bytes"] / 1e6, 2), "cold_first_result_s": round(first - typed, 2),
-            "page_load_to_first_result_s": round(first - started, 2), "warm_first_result_s": round(warm, 2)}
+# --- one N ---------------------------------------------------------------------------------------------
 
 
-def table(rows: list[dict]) -> str:
-    head = "| N | build | wall s | CPU s | peak MB | site MB | incident page KB | search MB | pmsite/plain |"
-    out = [head, "|" + "---|" * 9]
+def bench(row: dict[str, Any], runs: int, builder_runs: int, with_extras: bool) -> None:
+    """Fill ``row`` (which holds ``count``) figure by figure, so a failure still leaves the figures taken."""
+    count = row["count"]
+    with step(f"N={count}: preparing the corpus and the two sites"):
+        corpus, pm, plain = prepare(count)
+    row["builds"] = {}
+    builds(row["builds"], count, runs, builder_runs, pm, plain)
+    kept = WORK / f"pmsite-{count}-site"
+    with step(f"N={count}: choosing an incident file"):
+        one, incident_id = pick_file(corpus, kept)
+    row["validate"] = validate(count, runs, corpus, pm, one)
+    if with_extras:
+        browser_figures(row, kept, plain / "site")
+        with step(f"N={count}: live preview (mkdocs serve, {one.name})"):
+            row["preview"] = {"save_to_served_s": serve_edit_seconds(pm, one, incident_id), "file": one.name}
+
+
+# --- tables --------------------------------------------------------------------------------------------
+
+
+def _n(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def _kb(value: float) -> str:
+    return _n(value, 1 if value < 10 else 0)
+
+
+def tables(rows: list[dict[str, Any]]) -> str:
+    out = ["### Builds", "",
+           "| N | builder | runs | wall s | CPU s | peak MB | tree MB | site MB | vs plain (wall, peak) |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
-        for name in ("pmsite", "plain"):
-            r = row[name]
-            ratio = f"{row['ratio_wall']}" if name == "pmsite" else ""
-            out.append(f"| {row['count']:,} | {name} | {r['wall_s']} | {r['cpu_s']} | {r['peak_rss_mb']} | {r['site_mb']} | "
-                       f"{r['mean_incident_page_kb']} | {r['search_payload_mb']} | {ratio} |")
-    out += ["", "| N | bare libyaml parse s | pmsite validate s | ratio |", "|---|---|---|---|"]
-    for row in rows:
-        out.append(f"| {row['count']:,} | {row['bare_parse_s']} | {row['validate_s']} | {row['validate_ratio']} |")
-    extras = [row for row in rows if "search" in row]
-    if extras:
-        out += ["", "| N | search download MB | typing to first result s (cold) | page load to first result s | warm query s | serve: save to rebuilt s |",
-                "|---|---|---|---|---|---|"]
-        for row in extras:
-            s = row["search"]
-            out.append(f"| {row['count']:,} | {s['downloaded_mb']} | {s['cold_first_result_s']} | {s['page_load_to_first_result_s']} | "
-                       f"{s['warm_first_result_s']} | {row.get('serve_edit_s', '—')} |")
+        for name, label in (("pmsite", "pmsite (mkdocs)"), ("plain", "plain Material"),
+                            ("zensical", "pmsite build --with zensical"), ("properdocs", "pmsite build --with properdocs")):
+            b = row.get("builds", {}).get(name)
+            if not b:
+                continue
+            ratio = f"×{b['wall_ratio']:.2f}, ×{b['peak_ratio']:.2f}" if "wall_ratio" in b else ""
+            out.append(f"| {row['count']:,} | {label} | {b['runs']} | {_n(b['wall_s'], 2)} | {_n(b['cpu_s'], 2)} | "
+                       f"{_n(b['peak_mb'])} | {_n(b['tree_peak_mb'])} | {_n(b['site_mb'], 1)} | {ratio} |")
+    reading = [row for row in rows if row.get("reading")]
+    if reading:
+        out += ["", "### Reading pages (cold, Chromium)", "",
+                "| N | page | HTML KB | view KB | largest download | FCP ms | DCL ms | load ms | first filter ms (data KB) | next filter ms |",
+                "|---:|---|---:|---:|---|---:|---:|---:|---|---:|"]
+        for row in reading:
+            for path, r in row["reading"].items():
+                f1, f2 = r["first_filter"], r["next_filter"]
+                out.append(f"| {row['count']:,} | {path} | {_kb(r['html_kb'])} | {_kb(r['view_kb'])} | "
+                           f"{r['largest']['url']} {_kb(r['largest']['kb'])} KB | {_n(r['fcp_ms'])} | {_n(r['dcl_ms'])} | "
+                           f"{_n(r['load_ms'])} | {_n(f1['ms'])} ({_kb(f1['data_kb'])} KB) | {_n(f2['ms'])} |")
+    searched = [row for row in rows if row.get("search")]
+    if searched:
+        out += ["", "### Search (cold, Chromium; ms from the first key, in brackets from the last key)", "",
+                "| N | engine | view KB | search KB before first result | cold ms | right first? | sharing | warm ms |",
+                "|---:|---|---:|---:|---:|---|---:|---:|"]
+        for row in searched:
+            for engine, s in row["search"].items():
+                right = "yes" if s["right_first"] else "no"
+                out.append(f"| {row['count']:,} | {engine} | {_kb(s['view_kb'])} | {_kb(s['search_kb'])} | "
+                           f"{_n(s['cold_ms'])} ({_n(s['cold_after_last_key_ms'])}) | {right} | {s['sharing']} | "
+                           f"{_n(s['warm_ms'])} ({_n(s['warm_after_last_key_ms'])}) |")
+        out.append("")
+        for row in searched:
+            s = next(iter(row["search"].values()))
+            out.append(f"N = {row['count']:,}: cold query {s['query']!r}, warm query {s['warm_query']!r}.  ")
+    validated = [row for row in rows if "validate" in row]
+    if validated:
+        out += ["", "### Validate", "", "| N | bare parse s | validate all s | ratio | validate one file s |", "|---:|---:|---:|---:|---:|"]
+        for row in validated:
+            v = row["validate"]
+            out.append(f"| {row['count']:,} | {_n(v['bare_parse_s'], 2)} | {_n(v['validate_s'], 2)} | ×{v['validate_ratio']:.2f} | "
+                       f"{_n(v['validate_one_s'], 2)} |")
+    previews = [row for row in rows if "preview" in row]
+    if previews:
+        out += ["", "### Live preview", "", "| N | save to served s |", "|---:|---:|"]
+        for row in previews:
+            out.append(f"| {row['count']:,} | {_n(row['preview']['save_to_served_s'], 2)} |")
     return "\n".join(out)
 
 
@@ -310,13 +889,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--smoke", action="store_true", help="a quick check that everything runs (CI)")
+    parser.add_argument("--builder-runs", type=int, default=1, help="builds with zensical and properdocs per N (0: none)")
+    parser.add_argument("--smoke", action="store_true", help="CI: N = 60, one run of every measurement; fails loudly")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    parser.add_argument("--no-extras", action="store_true", help="skip the browser search and mkdocs serve measurements")
+    parser.add_argument("--no-extras", action="store_true", help="skip the browser and mkdocs serve measurements")
     args = parser.parse_args()
-    counts, runs = ([60], 1) if args.smoke else (args.counts, args.runs)
-    rows = [bench(n, runs, with_extras=not args.no_extras) for n in counts]
-    print(table(rows))
+    if args.smoke:
+        counts, runs, builder_runs, extras = [60], 1, 1, True
+    else:
+        counts, runs, builder_runs, extras = args.counts, args.runs, args.builder_runs, not args.no_extras
+    if runs < 1 or builder_runs < 0 or any(n < 2 for n in counts):
+        parser.error("--runs must be at least 1, --builder-runs at least 0 and every count at least 2")
+    WORK.mkdir(exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    try:
+        for n in counts:
+            rows.append({"count": n})
+            bench(rows[-1], runs, builder_runs, extras)
+    except (Failed, subprocess.CalledProcessError) as exc:
+        taken = [row for row in rows if len(row) > 1]
+        if taken:
+            print(tables(taken))
+            if args.json:
+                args.json.write_text(json.dumps(taken, indent=2) + "\n")
+        raise SystemExit(f"benchmark failed: {exc}") from None
+    print(tables(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
     return 0
