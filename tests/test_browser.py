@@ -151,8 +151,16 @@ def test_the_data_file_is_loaded_only_when_a_reader_filters(page, base_url) -> N
     seen: list[str] = []
     page.on("request", lambda r: seen.append(urlsplit(r.url).path))
     page.goto(base_url + "incidents/", wait_until="networkidle")
-    assert "/incidents/catalog.json" not in seen and not any(p.startswith("/search/") for p in seen)
+    assert "/incidents/catalog.json" not in seen
     assert not any(p.startswith("/sitemap") for p in seen)  # megabytes at 10,000 incidents
+    # the search engine loads once the page has loaded (the browser idle), never before
+    assert "/search/pagefind.js" in seen
+    late = page.evaluate("""() => {
+      const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
+      return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/search/'))
+        .map(e => e.startTime >= loaded);
+    }""")
+    assert late and all(late)
     page.focus("select[name=severity]")
     page.wait_for_timeout(300)
     assert "/incidents/catalog.json" in seen
