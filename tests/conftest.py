@@ -161,7 +161,13 @@ def write_site(root: Path, docs: dict[str, Any], *, extra: str = "", pages: dict
 
 
 def mkdocs_build(root: Path, *, strict: bool = True, env: dict[str, str] | None = None) -> Build:
-    """Run the real ``mkdocs build`` in a subprocess, as a user would."""
+    """Run the real ``mkdocs build`` in a subprocess, as a user would.
+
+    Under mutation testing (``scripts/mutation`` sets ``PMSITE_TESTS_IN_PROCESS``) the build runs
+    in this process instead: a subprocess would import the unmutated package and see no mutant.
+    """
+    if os.environ.get("PMSITE_TESTS_IN_PROCESS") and strict and not env:
+        return build_in_process(root)
     cmd = [str(Path(sys.executable).parent / "mkdocs"), "build", "--clean"]
     if strict:
         cmd.append("--strict")
