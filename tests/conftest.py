@@ -180,20 +180,25 @@ def build_in_process(root: Path, *, strict: bool = True, caplog: pytest.LogCaptu
     """Build with MkDocs' own API in this process: faster, same plugin, same output."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import Abort, ConfigurationError
 
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(f"{record.levelname:<8}-  {record.getMessage()}")  # type: ignore[method-assign]
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        config = load_config(str(root / "mkdocs.yml"), strict=strict)
         try:
-            build(config)
+            build(load_config(str(root / "mkdocs.yml"), strict=strict))
             ok = True
-        except Abort:
+        except (Abort, ConfigurationError):  # what the mkdocs command reports as an abort
             ok = False
     finally:
         os.chdir(cwd)
-    log = caplog.text if caplog is not None else ""
+        mkdocs_log.removeHandler(handler)
+    log = caplog.text if caplog is not None else "\n".join(lines)
     return Build(ok, log, root / "site", root)
 
 
