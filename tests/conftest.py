@@ -176,6 +176,34 @@ def mkdocs_build(root: Path, *, strict: bool = True, env: dict[str, str] | None 
     return Build(proc.returncode == 0, proc.stdout + proc.stderr, root / "site", root)
 
 
+IN_PROCESS = bool(os.environ.get("PMSITE_TESTS_IN_PROCESS"))  # scripts/mutation: mutants live in this process
+
+
+def pmsite_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``pmsite ARGS`` run by ``pmsite.cli.main`` in this process, for the mutation run."""
+    import contextlib
+    import io
+
+    from pmsite.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["pmsite", *args], code, out.getvalue(), err.getvalue())
+
+
 def build_in_process(root: Path, *, strict: bool = True, caplog: pytest.LogCaptureFixture | None = None) -> Build:
     """Build with MkDocs' own API in this process: faster, same plugin, same output."""
     from mkdocs.commands.build import build

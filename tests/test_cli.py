@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import IN_PROCESS, pmsite_in_process
+
 ROOT = Path(__file__).resolve().parent.parent
 PMSITE = str(Path(sys.executable).parent / "pmsite")
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -146,8 +148,11 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
     """The installed console script, as a user or CI runs it; never a traceback."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PMSITE_")}
     full_env.update(NO_COLOR="1", NO_MKDOCS_2_WARNING="1", **(env or {}))
-    proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          env=full_env, stdin=subprocess.DEVNULL)
+    if IN_PROCESS:
+        proc = pmsite_in_process(list(args), cwd, full_env)
+    else:
+        proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+                              env=full_env, stdin=subprocess.DEVNULL)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     return proc
 

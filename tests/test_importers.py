@@ -28,6 +28,8 @@ from pmsite.load import load_corpus
 from pmsite.model import Document
 from pmsite.settings import Settings
 
+from conftest import IN_PROCESS, pmsite_in_process
+
 FIX = Path(__file__).resolve().parent / "fixtures" / "importers"
 PD, OG, SLACK, CSV = FIX / "pagerduty", FIX / "opsgenie", FIX / "slack" / "export", FIX / "csv"
 MAPPING = FIX / "mapping.yaml"
@@ -46,8 +48,11 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed console script, as an author runs it; never a traceback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMSITE_")}
     env.update(NO_COLOR="1", NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env,
-                          stdin=subprocess.DEVNULL)
+    if IN_PROCESS:
+        proc = pmsite_in_process(list(args), cwd, env)
+    else:
+        proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env,
+                              stdin=subprocess.DEVNULL)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     return proc
 
