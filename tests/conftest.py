@@ -179,6 +179,20 @@ def mkdocs_build(root: Path, *, strict: bool = True, env: dict[str, str] | None 
 IN_PROCESS = bool(os.environ.get("PMSITE_TESTS_IN_PROCESS"))  # scripts/mutation: mutants live in this process
 
 
+def shared(scope: str) -> Any:
+    """A build fixture's scope: ``scope``, except while mutmut maps each test to the functions it runs.
+
+    mutmut credits a shared fixture's work to the first test that uses it, and later runs only
+    the credited tests against a mutant of a function: while it maps (``MUTANT_UNDER_TEST=stats``)
+    every test builds its own site, so each is credited with what its site ran.
+    """
+
+    def decide(fixture_name: str, config: pytest.Config) -> str:
+        return "function" if IN_PROCESS and os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
+
+    return decide
+
+
 def pmsite_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``pmsite ARGS`` run by ``pmsite.cli.main`` in this process, for the mutation run."""
     import contextlib
@@ -235,7 +249,7 @@ def site_root(tmp_path: Path) -> Path:
     return tmp_path / "kb"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The repository's own sample knowledge base, built once with --strict."""
     root = tmp_path_factory.mktemp("sample")
@@ -250,7 +264,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 READER_REFERENCE_DATE = "2026-07-01"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def reader_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The sample knowledge base with the real public post-mortems and 150 demo incidents, built --strict.
 

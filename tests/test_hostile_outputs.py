@@ -29,7 +29,7 @@ from pmsite.model import Document
 from pmsite.render import MarkdownRenderer
 from pmsite.settings import Settings
 
-from conftest import ROOT, valid_doc
+from conftest import ROOT, shared, valid_doc
 
 HOSTILE = ROOT / "tests" / "hostile" / "outputs.yaml"
 SETTINGS = Settings(reference_date=dt.date(2024, 7, 1))
@@ -37,7 +37,7 @@ TITLE = 'Checkout "500s" <script>alert(1)</script> ]]> & 🚀 émigré'
 SITE = "https://kb.example.com/"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def hostile_kb() -> KnowledgeBase:
     loaded = load_file(HOSTILE, SETTINGS)
     assert loaded.problems == [] and loaded.document is not None
@@ -126,7 +126,7 @@ def test_a_related_draft_leaves_no_trace_in_incidents_json() -> None:
 # --- the CLI's tables --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return kb(tmp_path_factory.mktemp("out"), {"outputs.yaml": HOSTILE.read_text(encoding="utf-8")})
 

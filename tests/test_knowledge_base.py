@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build, mkdocs_build, valid_doc, write_site
+from conftest import Build, mkdocs_build, shared, valid_doc, write_site
 
 
 def incident(ident: str, start: str, detected: str, resolved: str, *, mitigated: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -75,7 +75,7 @@ CORPUS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = write_site(tmp_path_factory.mktemp("kb") / "kb", CORPUS)
     result = mkdocs_build(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build, mkdocs_build, valid_doc, write_site
+from conftest import Build, mkdocs_build, shared, valid_doc, write_site
 from values import expected_texts, normalise
 
 MAXIMAL = valid_doc(
@@ -80,7 +80,7 @@ def article(build: Build, url: str) -> BeautifulSoup:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def maximal(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = write_site(tmp_path_factory.mktemp("maximal") / "kb", {"max.yaml": MAXIMAL, "other.yaml": OTHER})
     result = mkdocs_build(root)
