@@ -259,3 +259,24 @@ def test_every_error_in_every_file_is_reported(tmp_path: Path) -> None:
         ("incidents/b.yaml", "id"),
         ("incidents/b.yaml", "title"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", ["a", "b"], "title: expected a string, got a list"),
+        ("near_miss", "yes", "near_miss: expected true or false, got 'yes'"),
+        ("severity", None, "severity: expected a severity level, got nothing (null)"),
+        ("summary", True, "summary: expected a string, got true"),
+        ("summary", False, "summary: expected a string, got false"),
+        ("summary", {"a": 1}, "summary: expected a string, got a mapping"),
+        ("services", "checkout", "services: expected a list, got 'checkout'"),
+        ("published_on", 20240101, "published_on: expected a date (YYYY-MM-DD), got 20240101"),
+        ("detection", 3.5, "detection: expected a string, got 3.5"),
+    ],
+)
+def test_a_wrong_kind_of_value_is_named_in_words(tmp_path: Path, field: str, value: object, message: str) -> None:
+    doc = valid_doc()
+    doc[field] = value
+    _, errors = single(tmp_path, doc)
+    assert len(errors) == 1 and errors[0].split(": ", 1)[1] == message, errors

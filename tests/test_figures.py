@@ -482,3 +482,50 @@ def test_a_factor_lands_in_one_theme_at_most() -> None:
     assert (theme.label, theme.terms) == ("failover · runbook", ("failover", "runbook"))
     assert [i.id for i in theme.incidents] == ["INC-C", "INC-B", "INC-A"]
     assert branch(kb, "process").single == 0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "—"), (0, "0s"), (59, "59s"), (60, "1m"), (61, "1m 01s"), (3599, "59m 59s"), (3600, "1h 00m"),
+     (3661, "1h 01m"), (86399, "23h 59m"), (86400, "1d 0h"), (86460, "1d 0h 01m"), (90000, "1d 1h"), (-90, "-1m 30s"),
+     (-7200, "-2h 00m")],
+)
+def test_durations_read_as_written_here(seconds: int | None, text: str) -> None:
+    from pmsite.analyse import human_duration
+
+    assert human_duration(None if seconds is None else dt.timedelta(seconds=seconds)) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "T+0s"), (45, "T+45s"), (105, "T+1m45s"), (120, "T+2m"), (3600, "T+1h"), (3660, "T+1h1m"),
+     (90061, "T+1d1h1m1s"), (86400, "T+1d"), (-30, "T-30s"), (-3600, "T-1h")],
+)
+def test_timeline_offsets_read_as_written_here(seconds: int, text: str) -> None:
+    from pmsite.analyse import offset_label
+
+    assert offset_label(dt.timedelta(seconds=seconds)) == text
+
+
+def test_related_incidents_say_why_in_words() -> None:
+    a = incident("INC-A", "2024-03-01", services=("api", "db"))
+    a["related"] = ["INC-B"]
+    b = incident("INC-B", "2024-03-02", services=("api",))
+    b["tags"] = ["deployment"]
+    c = incident("INC-C", "2024-03-03", services=("web",))
+    c["tags"] = ["database-migration", "deployment"]
+    c["root_causes"][0]["category"] = "capacity-insufficient"
+    kb = knowledge_base(a, b, c)
+    why = {inc.id: [(r.incident.id, r.reasons, r.explicit) for r in inc.related] for inc in kb.incidents}
+    assert why["INC-A"] == [
+        ("INC-B", ["named in this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment"], True),
+        ("INC-C", ["same tag: database-migration, deployment"], False),
+    ]
+    assert why["INC-B"] == [
+        ("INC-A", ["names this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment"], True),
+        ("INC-C", ["same tag: deployment"], False),
+    ]
+    assert why["INC-C"] == [
+        ("INC-A", ["same tag: database-migration, deployment"], False),
+        ("INC-B", ["same tag: deployment"], False),
+    ]

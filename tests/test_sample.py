@@ -85,3 +85,40 @@ def test_real_public_postmortems_build_strictly_and_render_completely(tmp_path: 
     gitlab = BeautifulSoup(result.page("incidents/gitlab-2017-0131/"), "lxml")
     related = [c.get_text() for c in gitlab.select("ul.pm-related code")]
     assert "ATLASSIAN-2022-0405" in related and "AWS-S3-2017-0228" in related
+
+
+def test_the_field_reference_names_each_type_in_words() -> None:
+    """The type column of the guide's field table, written out from the format document."""
+    types = {path: (kind, required) for path, kind, required, _ in field_reference()}
+    assert types == {
+        "id": ("string", True), "title": ("string", True), "status": ("string", True),
+        "severity": ("level", True), "near_miss": ("boolean", False), "summary": ("string", True),
+        "started_at": ("timestamp", True), "detected_at": ("timestamp", True),
+        "mitigated_at": ("timestamp", False), "resolved_at": ("timestamp", False),
+        "detection": ("string", True), "services": ("list of strings", True),
+        "teams": ("list of strings", False), "tags": ("list of strings", False),
+        "authors": ("list of strings", True), "review_meeting_on": ("date", False),
+        "published_on": ("date", False), "impact": ("mapping", True),
+        "impact.users_affected_pct": ("number", False), "impact.users_affected": ("integer", False),
+        "impact.description": ("string", True), "impact.slo_violations": ("list of strings", False),
+        "impact.business_metrics": ("list of strings", False),
+        "timeline": ("list of TimelineEvent", True), "timeline[].at": ("timestamp", True),
+        "timeline[].event": ("string", True), "timeline[].actor": ("string", False),
+        "timeline[].kind": ("string", False), "timeline[].evidence": ("list of strings", False),
+        "root_causes": ("list of RootCause", True), "root_causes[].description": ("string", True),
+        "root_causes[].category": ("string", True), "root_causes[].five_whys": ("list of strings", False),
+        "contributing_factors": ("list of ContributingFactor", False),
+        "contributing_factors[].description": ("string", True), "contributing_factors[].category": ("string", True),
+        "went_well": ("list of strings", False), "went_poorly": ("list of strings", False),
+        "action_items": ("list of ActionItem", True), "action_items[].id": ("string", False),
+        "action_items[].description": ("string", True), "action_items[].owner": ("string", True),
+        "action_items[].priority": ("string", True), "action_items[].due": ("date", True),
+        "action_items[].status": ("string", True), "action_items[].completed_on": ("date", False),
+        "action_items[].success_criteria": ("string", False),
+        "action_items[].prevents_recurrence": ("boolean", False),
+        "action_items[].improves_detection": ("boolean", False),
+        "action_items[].improves_response": ("boolean", False), "action_items[].ticket": ("string", False),
+        "related": ("list of strings", False), "links": ("list of Link", False),
+        "links[].title": ("string", True), "links[].url": ("string", True),
+        "checklist_ignore": ("list of strings", False),
+    }
