@@ -529,3 +529,20 @@ def test_related_incidents_say_why_in_words() -> None:
         ("INC-A", ["same tag: database-migration, deployment"], False),
         ("INC-B", ["same tag: deployment"], False),
     ]
+
+
+def test_the_checklist_panel_sums_up_each_code() -> None:
+    from pmsite.checklist import checks
+
+    data = valid_doc()
+    data["root_causes"] = [{"description": f"Cause {n}.", "category": "code-defect"} for n in range(4)]
+    data.pop("contributing_factors", None)
+    data["checklist_ignore"] = ["PM105"]
+    doc = Document.model_validate(data, context={"settings": SETTINGS})
+    panel = {c.code: (c.title, c.passed, c.ignored, c.detail, len(c.findings)) for c in checks(doc, SETTINGS)}
+    assert list(panel) == [f"PM{n}" for n in range(101, 114)]
+    why = "0 whys: ask at least 3 to reach a systemic cause"
+    assert panel["PM104"] == ("Root causes reach systemic depth (enough whys)", False, False, f"{why}; {why}; {why} (+1 more)", 4)
+    assert panel["PM105"] == ("Contributing factors listed", True, True,
+                              "no contributing factors: list the conditions that made the incident likelier or worse", 1)
+    assert panel["PM102"] == ("Timeline has a detection event", True, False, "", 0)
