@@ -702,13 +702,14 @@ def cross_file_problems(loaded: list[Loaded], elsewhere: AbstractSet[str] = froz
 def relative_path(path: Path, folder: Path) -> str | None:
     """``path`` below ``folder`` as a POSIX path, or None; the file itself is never resolved,
     so a link is shown (and edited) under its own name, not its target's."""
-    for candidate, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(folder))),
-                            (path.absolute().parent.resolve() / path.name, folder.resolve())):
-        try:
-            return candidate.relative_to(base).as_posix()
-        except (ValueError, OSError):
-            continue
-    return None
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(folder)).as_posix()
+    except ValueError:
+        pass
+    try:  # only when the plain paths disagree: resolving costs system calls for every file
+        return (path.absolute().parent.resolve() / path.name).relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
 
 
 def _display(path: Path, base: Path | None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import gc
 import json
 import os
@@ -69,6 +70,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
         directory_urls = config.use_directory_urls
 
+        @functools.cache  # one File per source path and build: pages link the same incidents many times
         def url_for(src_uri: str) -> str:
             return File(src_uri, None, config.site_dir, directory_urls).url
 
