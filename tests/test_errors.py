@@ -280,3 +280,51 @@ def test_a_wrong_kind_of_value_is_named_in_words(tmp_path: Path, field: str, val
     doc[field] = value
     _, errors = single(tmp_path, doc)
     assert len(errors) == 1 and errors[0].split(": ", 1)[1] == message, errors
+
+
+def test_each_checklist_warning_points_at_its_field(tmp_path: Path) -> None:
+    from pmsite.checklist import warnings_for
+    from pmsite.load import load_file
+
+    doc = valid_doc()
+    for event in doc["timeline"]:
+        event.pop("kind", None)
+        event.pop("evidence", None)
+    doc["root_causes"][0]["five_whys"] = ["Why did it fail? A default was missing."]
+    doc.pop("contributing_factors", None)
+    doc["published_on"] = "2024-03-29"  # resolved 2024-03-15
+    doc["review_meeting_on"] = "2024-03-20"  # detected 2024-03-15T14:38:45Z
+    doc["action_items"] = [
+        {"id": "A1", "description": "Improve monitoring", "owner": "Platform team", "priority": "critical",
+         "due": "2024-03-29", "status": "open"},
+        {"id": "A2", "description": "Add a 30 s timeout to the cache-fill call", "owner": "Platform team",
+         "priority": "low", "due": "2024-12-31", "status": "open", "success_criteria": "p99 under 200 ms"},
+    ]
+    text = dump(doc)
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    item = load_file(path, Settings())
+    assert item.problems == []
+    found = [(w.code, w.field, w.line, w.message) for w in warnings_for(item, Settings())]
+    timeline = line_col(text, "timeline:", value=False)[0] + 1  # the list, which starts under its key
+    a1_due = line_col(text, "due: '2024-03-29'")[0]
+    assert found == [
+        ("PM102", "timeline", timeline, "no event of kind 'detection': add when and how the problem was detected"),
+        ("PM103", "timeline", timeline, "no event of kind 'resolution': add when the incident was resolved"),
+        ("PM104", "root_causes[0].five_whys", line_col(text, "five_whys:", value=False)[0] + 1,
+         "1 whys: ask at least 3 to reach a systemic cause"),
+        ("PM105", "", 1, "no contributing factors: list the conditions that made the incident likelier or worse"),
+        ("PM106", "action_items[0]", line_col(text, "- id: A1", value=False)[0],
+         "action A1 has no success_criteria: say how you will know it worked"),
+        ("PM107", "action_items[0].due", a1_due,
+         "open action A1 was due 2024-03-29 on or before publication (2024-03-29): set a realistic future date"),
+        ("PM108", "action_items[0].description", line_col(text, "description: Improve monitoring")[0],
+         "action A1 is vague ('improve monitoring'): name the concrete change, the system and the expected result"),
+        ("PM111", "action_items[0].due", a1_due, "action A1 (critical) is due 14 days after resolution; the target window is 7 days"),
+        ("PM111", "action_items[1].due", line_col(text, "due: '2024-12-31'")[0],
+         "action A2 (low) is due 291 days after resolution; the target window is 92 days"),
+        ("PM110", "published_on", line_col(text, "published_on:")[0], "published 14 days after resolution; the deadline is 7 days"),
+        ("PM112", "timeline", timeline, "0 of 3 events link evidence: add dashboards, logs or tickets"),
+        ("PM113", "review_meeting_on", line_col(text, "review_meeting_on:")[0],
+         "review meeting on 2024-03-20, after the 48-hour deadline (2024-03-17)"),
+    ]
