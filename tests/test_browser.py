@@ -153,8 +153,9 @@ def test_the_data_file_is_loaded_only_when_a_reader_filters(page, base_url) -> N
     page.goto(base_url + "incidents/", wait_until="networkidle")
     assert "/incidents/catalog.json" not in seen
     assert not any(p.startswith("/sitemap") for p in seen)  # megabytes at 10,000 incidents
-    # the search engine loads once the page has loaded (the browser idle), never before
-    assert "/search/pagefind.js" in seen
+    # the search engine loads once the page has loaded and the browser is idle, never before
+    page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.endsWith('/search/pagefind.js'))",
+                           timeout=15_000)
     late = page.evaluate("""() => {
       const loaded = performance.getEntriesByType('navigation')[0].loadEventEnd;
       return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/search/'))
