@@ -514,18 +514,20 @@ def read_page(browser: Any, base: str, path: str) -> dict[str, Any]:
 QUERY_WORD = re.compile(r"^[A-Za-z][A-Za-z-]*[A-Za-z]$")
 
 
+def _tokens(text: str) -> list[str]:
+    return [w.strip(".,;:!?()\"'`") for w in text.split()]
+
+
 def query_of(description: str) -> str:
-    words = [w.strip(".,;:!?()\"'`") for w in description.split()]
-    return " ".join([w for w in words if len(w) >= 4 and QUERY_WORD.match(w)][:6])
+    return " ".join([w for w in _tokens(description) if len(w) >= 4 and QUERY_WORD.match(w)][:6])
 
 
 @dataclass
 class Target:
     id: str
-    description: str
     query: str
     sharing: int
-    urls: list[str]  # every incident with exactly that description
+    urls: list[str]  # every incident the query names
 
     def right(self, href: str) -> bool:
         path = urlsplit(href).path.rstrip("/")
@@ -533,7 +535,7 @@ class Target:
 
 
 def _words(text: str) -> set[str]:
-    return {w.strip(".,;:!?()\"'`").lower() for w in text.split()}
+    return {w.lower() for w in _tokens(text)}
 
 
 def search_targets(site: Path) -> tuple[Target, Target]:
@@ -551,20 +553,20 @@ def search_targets(site: Path) -> tuple[Target, Target]:
         for cause in inc.get("root_causes") or []:
             for word in _words(cause["description"]):
                 holding[word].add(n)
-    candidates: dict[str, tuple[int, str, str, list[int]]] = {}
+    candidates: dict[str, tuple[int, str, list[int]]] = {}
     for inc in incidents:
         for cause in inc.get("root_causes") or []:
             query = query_of(cause["description"])
             if len(query.split()) < 3 or query in candidates:
                 continue
             named = sorted(set.intersection(*(holding[w.lower()] for w in query.split())))
-            candidates[query] = (len(named), inc["id"], cause["description"], named)
+            candidates[query] = (len(named), inc["id"], named)
     ranked = sorted(candidates.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
     targets = []
-    for query, (sharing, first, description, named) in ranked:
+    for query, (sharing, first, named) in ranked:
         if any(t.id == first for t in targets):
             continue
-        targets.append(Target(first, description, query, sharing, [incidents[i]["url"] for i in named]))
+        targets.append(Target(first, query, sharing, [incidents[i]["url"] for i in named]))
         if len(targets) == 2:
             return targets[0], targets[1]
     raise Failed("incidents.json has fewer than two root causes with three words of four letters")

@@ -160,13 +160,17 @@ def write_site(root: Path, docs: dict[str, Any], *, extra: str = "", pages: dict
     return root
 
 
+IN_PROCESS = bool(os.environ.get("PMSITE_TESTS_IN_PROCESS"))  # scripts/mutation: mutants live in this process
+PMSITE = str(Path(sys.executable).parent / "pmsite")
+
+
 def mkdocs_build(root: Path, *, strict: bool = True, env: dict[str, str] | None = None) -> Build:
     """Run the real ``mkdocs build`` in a subprocess, as a user would.
 
     Under mutation testing (``scripts/mutation`` sets ``PMSITE_TESTS_IN_PROCESS``) the build runs
     in this process instead: a subprocess would import the unmutated package and see no mutant.
     """
-    if os.environ.get("PMSITE_TESTS_IN_PROCESS") and strict and not env:
+    if IN_PROCESS and strict and not env:
         return build_in_process(root)
     cmd = [str(Path(sys.executable).parent / "mkdocs"), "build", "--clean"]
     if strict:
@@ -174,9 +178,6 @@ def mkdocs_build(root: Path, *, strict: bool = True, env: dict[str, str] | None 
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=full_env, timeout=600)
     return Build(proc.returncode == 0, proc.stdout + proc.stderr, root / "site", root)
-
-
-IN_PROCESS = bool(os.environ.get("PMSITE_TESTS_IN_PROCESS"))  # scripts/mutation: mutants live in this process
 
 
 def shared(scope: str) -> Any:
@@ -193,7 +194,21 @@ def shared(scope: str) -> Any:
     return decide
 
 
-def pmsite_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_pmsite(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as an author or CI runs it (no PMSITE_ variables but ``env``,
+    no colour); never a traceback. Under mutation testing it runs in this process."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PMSITE_")}
+    full_env.update(NO_COLOR="1", NO_MKDOCS_2_WARNING="1", **(env or {}))
+    if IN_PROCESS:
+        proc = _pmsite_in_process(list(args), cwd, full_env)
+    else:
+        proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
+                              env=full_env, stdin=subprocess.DEVNULL)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    return proc
+
+
+def _pmsite_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``pmsite ARGS`` run by ``pmsite.cli.main`` in this process, for the mutation run."""
     import contextlib
     import io

@@ -21,10 +21,9 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import IN_PROCESS, pmsite_in_process
+from conftest import PMSITE, run_pmsite
 
 ROOT = Path(__file__).resolve().parent.parent
-PMSITE = str(Path(sys.executable).parent / "pmsite")
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
 # The complete example of docs/postmortem-format.md, plus a resolution event so it passes the checklist.
@@ -145,16 +144,7 @@ def kb(root: Path, docs: dict[str, Any], *, config: str | None = MKDOCS_YML) -> 
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user or CI runs it; never a traceback."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PMSITE_")}
-    full_env.update(NO_COLOR="1", NO_MKDOCS_2_WARNING="1", **(env or {}))
-    if IN_PROCESS:
-        proc = pmsite_in_process(list(args), cwd, full_env)
-    else:
-        proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                              env=full_env, stdin=subprocess.DEVNULL)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    return proc
+    return run_pmsite(*args, cwd=cwd, env=env)
 
 
 # --- basics -----------------------------------------------------------------------------------

@@ -13,11 +13,9 @@ then the loader the CLI and the build use.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -28,12 +26,11 @@ from pmsite.load import load_corpus
 from pmsite.model import Document
 from pmsite.settings import Settings
 
-from conftest import IN_PROCESS, pmsite_in_process
+from conftest import run_pmsite
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "importers"
 PD, OG, SLACK, CSV = FIX / "pagerduty", FIX / "opsgenie", FIX / "slack" / "export", FIX / "csv"
 MAPPING = FIX / "mapping.yaml"
-PMSITE = str(Path(sys.executable).parent / "pmsite")
 
 # Everyone the fixtures name, in every form they take; none may appear in a draft (compared in lower case).
 PEOPLE = {
@@ -45,16 +42,7 @@ PEOPLE = {
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as an author runs it; never a traceback."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PMSITE_")}
-    env.update(NO_COLOR="1", NO_MKDOCS_2_WARNING="1")
-    if IN_PROCESS:
-        proc = pmsite_in_process(list(args), cwd, env)
-    else:
-        proc = subprocess.run([PMSITE, *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env,
-                              stdin=subprocess.DEVNULL)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    return proc
+    return run_pmsite(*args, cwd=cwd)
 
 
 def kb(root: Path) -> Path:
