@@ -25,6 +25,7 @@ from typing import Any
 
 _STOP = object()
 REPLY_TIMEOUT = 600  # seconds; writing the index of 10,000 incidents takes about 10
+EXIT_TIMEOUT = 60  # seconds; the service exits within milliseconds of the end of its input
 
 
 class PagefindError(Exception):
@@ -105,9 +106,14 @@ class PagefindService:
         """Stop the process (also after an error: a rebuild in ``mkdocs serve`` starts a new one)."""
         self._outbox.put(_STOP)
         self._writer.join(timeout=5)
-        if self._proc.poll() is None:
+        # Pagefind replies to WriteFiles before its last writes reach the disk (they are still in
+        # its runtime's queue); it finishes them as it exits at the end of its input, so let it
+        # exit rather than kill it, or a file of the bundle may be left empty.
+        try:
+            self._proc.wait(timeout=EXIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
             self._proc.kill()
-        self._proc.wait()
+            self._proc.wait()
         self._reader.join(timeout=5)
         if self._proc.stdout:
             self._proc.stdout.close()

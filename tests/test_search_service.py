@@ -3,6 +3,7 @@ stops with one clean line, never a traceback or a hang."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -40,3 +41,17 @@ def test_search_false_needs_no_pagefind_at_all(tmp_path: Path) -> None:
     assert built.ok, built.log
     assert not (built.site / "search").exists()
     assert 'name="pmsite:search"' not in (built.site / "index.html").read_text()
+
+
+def test_the_service_is_let_finish_its_writes_and_exit_not_killed(tmp_path: Path) -> None:
+    """Pagefind answers WriteFiles while its last writes are still queued; killing it then left
+    ``pagefind-entry.json`` empty once in CI. It must end on its own, with exit status 0."""
+    from pmsite.pagefind import PagefindService
+
+    service = PagefindService({"force_language": "en"})
+    for i in range(50):
+        service.add_html(f"/p{i}/", f"<html><body><main data-pagefind-body><h1>Page {i}</h1><p>queue depth {i}</p></main></body></html>")
+    service.wait(service.start_writing(tmp_path / "bundle"))
+    service.close()
+    assert service._proc.returncode == 0
+    assert json.loads((tmp_path / "bundle" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["en"]["page_count"] == 50
