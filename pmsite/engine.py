@@ -6,6 +6,9 @@ MkDocs, so another front end can drive it the same way.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +21,7 @@ from .analyse import KnowledgeBase, build_knowledge_base
 from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
 from .model import Document
-from .render import MarkdownRenderer, Templates, relative_url
+from .render import PACKAGE_TEMPLATES, MarkdownRenderer, Templates, relative_url
 from .search import IndexStats, SearchIndex, incident_records
 from .settings import Settings
 from .site import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, RenderedPage, SiteBuilder, directory_url
@@ -27,6 +30,22 @@ FEED_PATH = "feed.xml"
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/pmsite"
 ASSETS = ("pmsite.css", "pmsite.js")
+
+
+def files_stamp(folders: list[Path]) -> str:
+    """Names, sizes and times of every file in the folders: changes when any file does."""
+    parts = []
+    for folder in folders:
+        parts.append(str(folder))
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _asset(name: str) -> str:
+    return (ASSET_DIR / name).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -62,14 +81,19 @@ class Engine:
         self.docs_dir = docs_dir
         self.incidents_dir = incidents_dir.strip("/")
         self.base = base or Path.cwd()
-        self.templates = Templates(override_dirs or [])
         self.markdown = MarkdownRenderer(markdown_extensions or [], markdown_configs or {})
         store = cache if cache is not None else {}
+        # Kept between rebuilds while no template file is added, removed or changed: compiling the
+        # templates costs more than rendering the few pages a preview's rebuild renders.
+        key = "templates:" + files_stamp([*(override_dirs or []), PACKAGE_TEMPLATES])
+        self.templates: Templates = store.get(key) or store.setdefault(key, Templates(override_dirs or []))
         self.file_cache: FileCache = store.setdefault("files", FileCache())
         self.corpus: Corpus | None = None
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
-        self._findings: dict[int, tuple[Document, list[Finding]]] = {}  # keeps the document alive so ids stay unique
+        # Checklist findings per document, kept between rebuilds like the parsed files: an unchanged
+        # file keeps its Document object, and the entry keeps it alive so ids stay unique.
+        self._findings: dict[int, tuple[Document, Settings, list[Finding]]] = store.setdefault("findings", {})
         self._search: SearchIndex | None = None  # being filled while the build goes on
 
     @property
@@ -90,7 +114,11 @@ class Engine:
 
     def plan(self) -> SiteBuilder:
         assert self.corpus is not None, "load() first"
-        docs = [(item.document, item.source_uri) for item in self.corpus.documents if item.document is not None]
+        documents = self.corpus.documents
+        docs = [(item.document, item.source_uri) for item in documents if item.document is not None]
+        kept = {id(doc) for doc, _ in docs}
+        for key in [k for k in self._findings if k not in kept]:  # files edited or removed since
+            del self._findings[key]
         self.kb = build_knowledge_base(docs, self.settings)
         self.builder = SiteBuilder(
             self.kb,
@@ -99,15 +127,22 @@ class Engine:
             self.markdown,
             checklist=lambda inc: checks(inc.doc, self.settings, self.findings(inc.doc)),
             url_for=self.url_for,
+            digests={item.source_uri: item.digest for item in documents},
         )
         return self.builder
 
     def findings(self, doc: Document) -> list[Finding]:
         """Checklist findings, computed once per document and build (warnings and the page panel share them)."""
         key = id(doc)
-        if key not in self._findings:
-            self._findings[key] = (doc, findings(doc, self.settings))
-        return self._findings[key][1]
+        entry = self._findings.get(key)
+        if entry is None or entry[0] is not doc or entry[1] != self.settings:
+            entry = self._findings[key] = (doc, self.settings, findings(doc, self.settings))
+        return entry[2]
+
+    def fingerprints(self) -> dict[str, str]:
+        """Per generated page, a digest of what it is made of (see :meth:`SiteBuilder.fingerprints`)."""
+        assert self.builder is not None, "plan() first"
+        return self.builder.fingerprints()
 
     def generates(self, src_uri: str) -> bool:
         return self.builder is not None and src_uri in self.builder.specs
@@ -116,22 +151,41 @@ class Engine:
         assert self.builder is not None, "plan() first"
         return self.builder.render(src_uri, edit_url=edit_url)
 
+    def _data_makers(self) -> list[tuple[str, Callable[[], str]]]:
+        assert self.kb is not None and self.builder is not None, "plan() first"
+        kb, builder = self.kb, self.builder
+        makers: list[tuple[str, Callable[[], str]]] = [
+            ("incidents.json", lambda: outputs.incidents_json(kb, self.site_url)),
+            ("actions.json", lambda: outputs.actions_json(kb, self.site_url)),
+            ("actions.ics", lambda: outputs.actions_ics(kb, self.site_url, self.site_name)),
+            (FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
+            (CATALOG_DATA, builder.catalog_data),
+            (ACTIONS_DATA, builder.actions_data),
+        ]
+        makers.extend((f"{ASSET_PREFIX}/{name}", functools.partial(_asset, name)) for name in ASSETS)
+        return makers
+
+    def data_paths(self) -> list[str]:
+        """Where :meth:`data_files` go, without making them."""
+        return [path for path, _ in self._data_makers()]
+
     def data_files(self) -> list[DataFile]:
         """The machine-readable outputs and the site's own CSS and script."""
-        assert self.kb is not None, "plan() first"
-        kb = self.kb
-        files = [
-            DataFile("incidents.json", outputs.incidents_json(kb, self.site_url)),
-            DataFile("actions.json", outputs.actions_json(kb, self.site_url)),
-            DataFile("actions.ics", outputs.actions_ics(kb, self.site_url, self.site_name)),
-            DataFile(FEED_PATH, outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
-        ]
-        assert self.builder is not None
-        files.append(DataFile(CATALOG_DATA, self.builder.catalog_data()))
-        files.append(DataFile(ACTIONS_DATA, self.builder.actions_data()))
-        for name in ASSETS:
-            files.append(DataFile(f"{ASSET_PREFIX}/{name}", (ASSET_DIR / name).read_text(encoding="utf-8")))
-        return files
+        return [DataFile(path, make()) for path, make in self._data_makers()]
+
+    def data_writers(self, site_dir: Path) -> list[Callable[[], None]]:
+        """One step per data file that writes it into a built site (a preview writes them after its
+        pages, and may stop between two)."""
+
+        def writer(path: str, make: Callable[[], str]) -> Callable[[], None]:
+            def write() -> None:
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(make(), encoding="utf-8")
+
+            return write
+
+        return [writer(path, make) for path, make in self._data_makers()]
 
     def expand_markers(self, markdown: str) -> str:
         """Fill ``<!-- pmsite:field-reference -->`` and ``<!-- pmsite:checklist -->`` in hand-written pages."""

@@ -16,7 +16,9 @@ size limit or can hang the build. Messages quote at most a short excerpt.
 from __future__ import annotations
 
 import difflib
+import functools
 import gc
+import hashlib
 import os
 import re
 import stat
@@ -301,6 +303,7 @@ class Loaded:
     max_depth: int = 20
     max_bytes: int = 1024 * 1024
     root: Path | None = None  # the incidents folder: links may point inside it only
+    digest: str = ""  # of the bytes read: tells a preview which pages an edit changed
 
     @property
     def positions(self) -> Positions:
@@ -460,9 +463,12 @@ def load_file(
     """
     shown = display or str(path)
 
+    raw = b""
+
     def outcome(doc: Document | None, positions: Positions | None, problems: list[Problem], raw_id: str = "") -> Loaded:
         return Loaded(path, shown, doc, positions, problems, raw_id=raw_id, max_depth=settings.max_depth,
-                      max_bytes=settings.max_file_bytes, root=root or link_root)
+                      max_bytes=settings.max_file_bytes, root=root or link_root,
+                      digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
 
     named = name_problem(path, root)
     name_problems = [Problem(shown, 1, 1, "", named)] if named else []
@@ -702,14 +708,23 @@ def cross_file_problems(loaded: list[Loaded], elsewhere: AbstractSet[str] = froz
 def relative_path(path: Path, folder: Path) -> str | None:
     """``path`` below ``folder`` as a POSIX path, or None; the file itself is never resolved,
     so a link is shown (and edited) under its own name, not its target's."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(folder)).as_posix()
-    except ValueError:
-        pass
+    plain = _plain_relative(os.fspath(path), os.fspath(folder))
+    if plain is not None:
+        return plain
     try:  # only when the plain paths disagree: resolving costs system calls for every file
         return (path.absolute().parent.resolve() / path.name).relative_to(folder.resolve()).as_posix()
     except (ValueError, OSError):
         return None
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of every file on every rebuild of a preview
+def _plain_relative(path: str, folder: str) -> str | None:
+    """``path`` below ``folder`` compared as written (made absolute, ``..`` removed), or None."""
+    path, folder = os.path.abspath(path), os.path.abspath(folder)
+    if path == folder:
+        return "."
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else None
 
 
 def _display(path: Path, base: Path | None) -> str:

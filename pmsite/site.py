@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
@@ -173,8 +173,12 @@ class SiteBuilder:
         *,
         checklist: Callable[[Incident], list[Any]] | None = None,
         url_for: Callable[[str], str] = directory_url,
+        digests: Mapping[str, str] | None = None,
     ) -> None:
         self.kb = kb
+        self.digests = digests or {}  # source path -> digest of its bytes, for fingerprints
+        self._catalog_cache: dict[str, Any] | None = None  # the listings' data, shared by data file and fingerprints
+        self._actions_cache: dict[str, Any] | None = None
         self.settings = settings
         self.templates = templates
         self.markdown = markdown
@@ -476,6 +480,63 @@ class SiteBuilder:
         Rows carry the text the page shows (formatted by the engine, so the script formats
         nothing) and the values the filters and sorting need.
         """
+        return _json(self._catalog_payload())
+
+    def actions_data(self) -> str:
+        """Every open action item in review order, compactly, for the open-actions page's filters."""
+        return _json(self._actions_payload())
+
+    # --- what each page is made of -----------------------------------------
+
+    def fingerprints(self) -> dict[str, str]:
+        """A digest per page of everything its HTML is made from besides templates, settings and date.
+
+        When a page's digest is the same in two builds with the same templates, settings and
+        reference date, its HTML is the same, so a preview re-renders only the pages an edit
+        changed. Conservative by design: an incident page changes with its own source and the
+        source of any incident it lists as related; a listing page with the rows it shows and
+        its filters; a category or service page with any of its incidents; the patterns and
+        history pages, and the first page of open actions (its figures), with any incident.
+        """
+        kb = self.kb
+        source = {inc.id: self.digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in kb.incidents}
+        names = (sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
+        corpus = _digest(names, [(inc.url, source[inc.id]) for inc in kb.incidents])
+        listings = {"catalog": self._catalog_payload(), "actions": self._actions_payload()}
+        options = {kind: self._listing_options(kind) for kind in listings}
+        out: dict[str, str] = {}
+        for src, spec in self.specs.items():
+            parts: Any
+            if spec.kind == "incident":
+                inc = kb.by_id[spec.key]
+                related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
+                parts = (names, source[inc.id], inc.url, inc.source_uri, related)
+            elif spec.kind in listings:
+                payload = listings[spec.kind]
+                rows = payload["rows"]
+                start = (spec.number - 1) * PAGE_SIZE
+                shared = [rows[i][2 if spec.kind == "catalog" else 7] for i in range(0, len(rows), PAGE_SIZE)]  # pager
+                head = {k: v for k, v in payload.items() if k != "rows"}
+                parts = (head, rows[start : start + PAGE_SIZE], shared, len(rows), options[spec.kind])
+                if spec.kind == "actions" and spec.number == 1:
+                    parts = (parts, corpus)
+            elif spec.kind in ("category", "service"):
+                members = kb.by_category[spec.key] if spec.kind == "category" else kb.by_service[spec.key]
+                parts = (names, len(kb.incidents), [(m.url, source[m.id]) for m in members])
+            else:
+                parts = corpus
+            out[src] = _digest(spec.kind, spec.title, spec.number, parts)
+        return out
+
+    def _listing_options(self, kind: str) -> Any:
+        """The filter choices a listing page offers that its data file does not carry."""
+        if kind == "catalog":
+            return sorted({i.date.year for i in self.kb.incidents})
+        return sorted({a.item.status for a in self.open_actions})
+
+    def _catalog_payload(self) -> dict[str, Any]:
+        if self._catalog_cache is not None:
+            return self._catalog_cache
         kb = self.kb
         severities = list(self.settings.severities)
         categories = sorted(kb.by_category)
@@ -493,7 +554,7 @@ class SiteBuilder:
                 [ix["g"][t] for t in doc.tags], 1 if doc.near_miss else 0, *open_note(inc),
                 int(inc.duration.total_seconds()) if inc.duration else -1, human_duration(inc.duration), inc.url,
             ])
-        return _json({
+        self._catalog_cache = {
             "columns": ["id", "title", "date", "severity", "categories", "services", "teams", "tags", "near_miss",
                         "open", "overdue", "duration_seconds", "duration", "url"],  # open/overdue: the words shown
             "severities": [[str(s), self.settings.severity_label(s), self.severity_class(s)] for s in severities],
@@ -502,10 +563,12 @@ class SiteBuilder:
             "teams": teams,
             "tags": tags,
             "rows": rows,
-        })
+        }
+        return self._catalog_cache
 
-    def actions_data(self) -> str:
-        """Every open action item in review order, compactly, for the open-actions page's filters."""
+    def _actions_payload(self) -> dict[str, Any]:
+        if self._actions_cache is not None:
+            return self._actions_cache
         priorities = list(self.settings.priorities)
         statuses = list(self.settings.action_statuses)
         owners = sorted({a.item.owner for a in self.open_actions}, key=lambda o: (o.lower(), o))
@@ -522,7 +585,7 @@ class SiteBuilder:
                 statuses.index(item.status) if item.status in statuses else len(statuses), item.due.isoformat(),
                 *due_note(a, today, soon), inc.id, inc.doc.title, inc.url,
             ])
-        return _json({
+        self._actions_cache = {
             "columns": ["id", "anchor", "description_html", "owner", "teams", "priority", "status", "due", "when",
                         "when_text", "incident", "incident_title", "incident_url"],
             "owners": owners,
@@ -530,12 +593,17 @@ class SiteBuilder:
             "priorities": priorities,
             "statuses": statuses,
             "rows": rows,
-        })
+        }
+        return self._actions_cache
 
 
 def _json(value: Any) -> str:
     # ASCII with escapes: a data file may be served without a charset
     return json.dumps(value, ensure_ascii=True, separators=(",", ":")) + "\n"
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _origin(spec: PageSpec) -> str:
