@@ -16,11 +16,14 @@ import datetime as dt
 import fnmatch
 import functools
 import gc
+import hashlib
 import json
 import os
 import sys
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -30,16 +33,52 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import clean_directory
 
+from . import __version__
 from .checklist import run_checklist
 from .config import PmsiteConfig
-from .engine import ASSET_PREFIX, Engine
+from .engine import ASSET_DIR, ASSET_PREFIX, Engine, files_stamp
 from .problems import summarise
+from .render import PACKAGE_TEMPLATES
 from .search import SearchError
 from .settings import Settings
 from .site import PageCollision, toc_tokens
 
 log = get_plugin_logger(__name__)
+
+
+class GeneratedPage(File):
+    """A page pmsite generates. A dirty build (``mkdocs serve --dirty``) rewrites it only when
+    what it is made of changed since the last build into the same folder."""
+
+    changed = True
+    title = ""  # as its front matter gives it, for the navigation when the page is not read again
+
+    def is_modified(self) -> bool:
+        return self.changed or not os.path.isfile(self.abs_dest_path)
+
+
+class DeferredFile(File):
+    """A data file that a dirty rebuild writes after the pages, in the background (see ``Preview``)."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+@dataclass
+class Preview:
+    """What the last successful dirty build into one folder left there, so the next one can do less.
+
+    An edit then re-renders only the pages whose fingerprint changed; the data files and the
+    search index, which depend on every incident, follow in the background once the pages are
+    served. When the templates, the configuration or the reference date change, the folder is
+    emptied and everything is built again.
+    """
+
+    environment: str = ""
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search entry of a hand-written page
 
 
 class PmsitePlugin(BasePlugin[PmsiteConfig]):
@@ -48,12 +87,26 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.is_serve = False
+        self.dirty = False
         self._engine_cache: dict[str, Any] = {}
+        self._previews: dict[str, Preview] = {}  # by site_dir: kept between the builds of one process
+        self._incremental: Preview | None = None  # this build's, when it re-renders only what changed
+        self._fingerprints: dict[str, str] = {}
+        self._environment = ""
+        self._page_entries: dict[str, tuple[str, str, str]] = {}
+        self._background: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self._writing = threading.Lock()  # one background job at a time
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        self._wait_for_background()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._cancel.set()  # the last preview's data files and search index are out of date now
         if not self.config.enabled:
             return config
         if self.config.search and any(name in config.plugins for name in ("search", "material/search")):
@@ -98,6 +151,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if not self.config.enabled or self.engine is None:
             return files
         engine = self.engine
+        rebuild = self.dirty and config.site_dir in self._previews
+        if rebuild:
+            # A preview's rebuild allocates little next to the corpus it keeps: a full collection
+            # over that heap would cost more than the rebuild itself (freed at on_post_build).
+            gc.disable()
         result = engine.load()
         if result.errors:
             last_good = self._engine_cache.get("last_good")
@@ -132,6 +190,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             builder = engine.plan()
         except PageCollision as exc:
             raise PluginError(f"pmsite: {exc}") from None
+        self._incremental, self._fingerprints = self._plan_incremental(config, engine)
+        previous = self._incremental.fingerprints if self._incremental else {}
         for spec in builder.specs.values():
             front: dict[str, Any] = {"title": str(escape(spec.title)), "tags": [str(escape(t)) for t in spec.tags], "hide": list(spec.hide)}
             if spec.description:  # Material writes it into an attribute without escaping
@@ -139,27 +199,36 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             # JSON is YAML; raw (not \\u-escaped) text keeps characters outside the BMP, such as emoji, valid.
-            file = File.generated(config, spec.src_uri, content=f"---\n{json.dumps(front, ensure_ascii=False)}\n---\n", inclusion=inclusion)
+            file = cast(GeneratedPage, GeneratedPage.generated(config, spec.src_uri, content=f"---\n{json.dumps(front, ensure_ascii=False)}\n---\n", inclusion=inclusion))
             if spec.source_uri:
                 file.edit_uri = quote(spec.source_uri)
+            file.title = front["title"]
+            if self._incremental is not None:
+                file.changed = previous.get(spec.src_uri) != self._fingerprints[spec.src_uri]
             files.append(file)
-        for data in engine.data_files():
-            files.append(File.generated(config, data.path, content=data.content))
+        if self._incremental is not None:
+            for path in engine.data_paths():  # written after the pages: see on_post_build
+                files.append(DeferredFile.generated(config, path, content=""))
+        else:
+            for data in engine.data_files():
+                files.append(File.generated(config, data.path, content=data.content))
         published: dict[str, File] = {}
         for file in files:
             other = published.get(file.dest_uri)
             if other is not None:
                 raise PluginError(f"pmsite: {_source(other)} and {_source(file)} would both be published as {file.dest_uri}")
             published[file.dest_uri] = file
-        if self.config.search:
+        if self.config.search and self._incremental is None:
             try:
                 engine.start_search_index()
             except SearchError as exc:
                 raise PluginError(f"pmsite: {exc}") from None
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
         # or every later collection rescans it (superlinear at 10,000 incidents).
-        gc.collect()
+        if not rebuild:
+            gc.collect()
         gc.freeze()
+        gc.enable()
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -193,12 +262,19 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is rendered to HTML before the theme runs: index the hand-written ones now, and let
         Pagefind write the index on the other core while the theme's templates fill the pages."""
-        if self.engine is None or not self.config.search:
+        if self.engine is None:
+            return env
+        handwritten = [f for f in files.documentation_pages() if f.page is not None and not self.engine.generates(f.src_uri)]
+        if self.dirty:
+            self._carry_over(files, handwritten)
+            if self._incremental is not None:
+                return env  # the search index follows in the background (on_post_build)
+        if not self.config.search:
             return env
         pages = sorted(
             (f.page.url, f.page.title or "", f.page.content or "")
-            for f in files.documentation_pages()
-            if f.page is not None and not self.engine.generates(f.src_uri)
+            for f in handwritten
+            if f.page is not None
         )
         try:
             self.engine.start_writing_search_index(Path(config.site_dir), pages)
@@ -206,20 +282,114 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             raise PluginError(f"pmsite: {exc}") from None
         return env
 
+    def _carry_over(self, files: Files, handwritten: list[File]) -> None:
+        """A dirty build reads only modified pages; the others keep the title (for the navigation)
+        and search entry that the build which read them found."""
+        kept = self._incremental.pages if self._incremental else {}
+        entries = {}
+        for f in handwritten:
+            page = f.page
+            assert page is not None
+            if page.content is not None:
+                entries[page.url] = (page.url, page.title or "", page.content)
+            elif page.url in kept:
+                entries[page.url] = kept[page.url]
+                page.title = kept[page.url][1]
+        self._page_entries = entries
+        for f in files.documentation_pages():
+            if isinstance(f, GeneratedPage) and f.page is not None and f.page.markdown is None:
+                f.page.title = f.title
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        gc.unfreeze()
-        if self.engine is None or not self.config.search:
+        if self.engine is not None and self._incremental is not None:
+            pages = sorted(self._page_entries.values()) if self.config.search else None
+            self._remember(config)
+            self._start_background(self.engine, Path(config.site_dir), pages)  # it unfreezes the heap when done
             return
-        try:
-            stats = self.engine.finish_search_index()
-        except SearchError as exc:
-            raise PluginError(f"pmsite: {exc}") from None
-        log.info(f"Search index: {stats.records} incidents and {stats.pages} pages, {stats.files} files, {stats.bytes / 1e6:.1f} MB")
+        gc.unfreeze()
+        if self.engine is None:
+            return
+        if self.config.search:
+            try:
+                stats = self.engine.finish_search_index()
+            except SearchError as exc:
+                raise PluginError(f"pmsite: {exc}") from None
+            log.info(f"Search index: {stats.records} incidents and {stats.pages} pages, {stats.files} files, {stats.bytes / 1e6:.1f} MB")
+        self._remember(config)
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        gc.enable()
+        self._previews.clear()  # what is in the folder is unknown now: the next build renders everything
         if self.engine is not None:
             self.engine.stop_search_index()
+
+    # --- dirty builds: render only what an edit changed ------------------------
+
+    def _plan_incremental(self, config: MkDocsConfig, engine: Engine) -> tuple[Preview | None, dict[str, str]]:
+        """This build's fingerprints, and the last build's state when this one may re-render only what changed."""
+        if not self.dirty:
+            return None, {}
+        fingerprints = engine.fingerprints()
+        self._environment = _environment(config, engine)
+        previous = self._previews.get(config.site_dir)
+        if previous is None or previous.environment != self._environment:
+            self._wait_for_background()  # this build writes the data files itself: no older job may follow it
+        if previous is None:
+            return None, fingerprints
+        if previous.environment != self._environment:
+            log.info("The templates, the configuration or the reference date changed: building every page again")
+            del self._previews[config.site_dir]
+            clean_directory(config.site_dir)
+            return None, fingerprints
+        return previous, fingerprints
+
+    def _remember(self, config: MkDocsConfig) -> None:
+        if not self.dirty or self.engine is None:
+            return
+        self._previews[config.site_dir] = Preview(self._environment, self._fingerprints, self._page_entries)
+
+    def _start_background(self, engine: Engine, site_dir: Path, pages: list[tuple[str, str, str]] | None) -> None:
+        """Write the data files and the search index after a preview's pages, on another thread.
+
+        The next build cancels it (``on_config``) without waiting: that build renders its pages
+        meanwhile, and its own job starts once this one has stopped. The job's last step collects
+        the garbage of earlier builds, which a rebuild skips.
+        """
+        cancelled = self._cancel = threading.Event()
+
+        def work() -> None:
+            with self._writing:
+                try:
+                    for step in engine.data_writers(site_dir):
+                        if cancelled.is_set():
+                            return
+                        step()
+                    if pages is not None and not cancelled.is_set():
+                        engine.write_search_index(site_dir, pages)
+                except Exception as exc:  # a thread's exception would only reach stderr as a traceback
+                    if not cancelled.is_set():
+                        log.error(f"the data files or the search index of the preview could not be written: {exc}")
+                    self._previews.pop(str(site_dir), None)
+                finally:
+                    gc.unfreeze()
+                    if not cancelled.is_set():
+                        gc.collect()
+
+        self._background = threading.Thread(target=work, name="pmsite-preview", daemon=True)
+        self._background.start()
+
+    def _wait_for_background(self, *, cancel: bool = True) -> None:
+        """Until the last preview's background job has stopped (cancelled, or with ``cancel=False`` done)."""
+        if self._background is not None:
+            if cancel:
+                self._cancel.set()
+            self._background.join()
+            self._background = None
+
+    def wait_for_preview(self) -> None:
+        """Until the last dirty build's data files and search index are written (for tests and tools)."""
+        self._wait_for_background(cancel=False)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # MkDocs already watches docs_dir (and so the incidents folder inside it); watching it
@@ -229,6 +399,18 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if config.theme.custom_dir and not _inside(Path(config.theme.custom_dir), Path(config.docs_dir)):
             server.watch(config.theme.custom_dir)
         return server
+
+
+def _environment(config: MkDocsConfig, engine: Engine) -> str:
+    """A digest of what every page depends on besides its own inputs: the configuration file, the
+    templates (the theme's overrides and pmsite's own), pmsite's version and the reference date."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}\0{engine.settings.today.isoformat()}\0".encode())
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        digest.update(Path(config.config_file_path).read_bytes())
+    folders = [PACKAGE_TEMPLATES, ASSET_DIR] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+    digest.update(files_stamp(folders).encode())
+    return digest.hexdigest()
 
 
 def _inside(path: Path, folder: Path) -> bool:

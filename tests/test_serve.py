@@ -1,4 +1,4 @@
-"""``mkdocs serve``: a new file appears on the next rebuild; a broken file keeps the last good site up."""
+"""``mkdocs serve --dirty`` (the README's command): a new file appears on the next rebuild; a broken file keeps the last good site up."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_serve_adds_new_pages_and_survives_a_broken_file(tmp_path: Path) -> None
     root = write_site(tmp_path / "kb", {"a.yaml": valid_doc()})
     port = free_port()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [str(Path(sys.executable).parent / "mkdocs"), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )

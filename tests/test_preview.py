@@ -1,0 +1,136 @@
+"""The live preview (``mkdocs serve --dirty``): a rebuild after an edit rewrites only the pages the
+edit changed, and the folder it leaves is byte for byte the site a full build makes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import dump, valid_doc, write_site
+
+WHYS = ["Why did it stop? It waited on a lock.", "Why the lock? A job held it.", "Why held? No timeout was set."]
+A = valid_doc()  # INC-2024-0315: mobile-api and orders-db, code-defect
+B = valid_doc(
+    id="INC-2024-0401",
+    title="Orders database failover during maintenance",
+    services=["orders-db"],
+    tags=[],
+    root_causes=[{"description": "The replica had too little disk for the failover.\n", "category": "capacity-insufficient", "five_whys": WHYS}],
+)
+C = valid_doc(
+    id="INC-2024-0501",
+    title="Search index rebuild stalled",
+    services=["search"],
+    teams=["search"],
+    tags=["indexing"],
+    root_causes=[{"description": "A schema change reset the indexer's cursor.\n", "category": "configuration-error", "five_whys": WHYS}],
+)
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the plugin sets it from the reference date
+    return write_site(tmp_path / "kb", {"a.yaml": A, "b.yaml": B, "c.yaml": C})
+
+
+def preview_build(root: Path, site_dir: Path) -> None:
+    """One rebuild of ``mkdocs serve --dirty``, in this process (the plugin keeps its state between
+    rebuilds, as in the server), then the data files and search index it writes in the background."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    config.plugins["pmsite"].wait_for_preview()
+
+
+def full_build(root: Path, site_dir: Path) -> None:
+    subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--clean", "--strict", "-d", str(site_dir)],
+        cwd=root, check=True, capture_output=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+
+
+def tree(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def stamps(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html") if "search/" not in p.as_posix()}
+
+
+def test_an_edit_rewrites_only_the_pages_it_changes_and_the_result_is_the_full_build(kb: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    preview_build(kb, preview)
+    before = stamps(preview)
+
+    (kb / "content" / "incidents" / "a.yaml").write_text(dump(valid_doc(title="Mobile API outage during the v2.8.0 migration")))
+    preview_build(kb, preview)
+    after = stamps(preview)
+    rewritten = sorted(page for page in after if after[page] != before.get(page))
+    assert rewritten == [
+        "404.html",  # MkDocs renders the theme's own pages on every build
+        "actions/index.html",  # its figures count every incident's actions
+        "categories/code-defect/index.html",  # lists the edited incident
+        "history/index.html",
+        "incidents/inc-2024-0315/index.html",  # the edited incident
+        "incidents/inc-2024-0401/index.html",  # shares orders-db: lists the edited title as related
+        "incidents/index.html",  # the catalog row
+        "patterns/index.html",
+        "services/mobile-api/index.html",
+        "services/orders-db/index.html",
+    ]
+    assert "Mobile API outage during the v2.8.0 migration" in (preview / "incidents/inc-2024-0401/index.html").read_text()
+
+    # a new incident with a new service: its page, the service's page and every listing appear
+    (kb / "content" / "incidents" / "d.yaml").write_text(
+        dump(valid_doc(id="INC-2024-0610", title="Ledger export delayed by a stuck batch", services=["ledger-export"], tags=[]))
+    )
+    (kb / "content" / "incidents" / "c.yaml").unlink()  # and a removed one
+    preview_build(kb, preview)
+    full = tmp_path / "full"
+    full_build(kb, full)
+    assert "incidents/inc-2024-0610/index.html" in tree(preview)
+    assert "services/ledger-export/index.html" in tree(preview)
+    assert "incidents/inc-2024-0501/index.html" not in tree(full)
+    # what a dirty build leaves of a removed page stays (MkDocs' --dirty keeps stale files): not linked from anywhere
+    stale = {"incidents/inc-2024-0501/index.html", "services/search/index.html", "categories/configuration-error/index.html"}
+    preview_tree = {k: v for k, v in tree(preview).items() if k not in stale}
+    differ = [k for k in sorted(set(preview_tree) | set(tree(full))) if preview_tree.get(k) != tree(full).get(k)]
+    print("DIFFER", preview, full, *differ)
+    assert differ == []
+
+
+def test_a_changed_template_rebuilds_every_page(kb: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    preview_build(kb, preview)
+    before = stamps(preview)
+    override = kb / "overrides" / "pmsite" / "incident.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "default/pmsite/incident.html" %}\n{% block related %}<p>Related: see the catalog.</p>{% endblock %}\n')
+    preview_build(kb, preview)
+    after = stamps(preview)
+    assert sorted(page for page in after if after[page] == before.get(page)) == []
+    assert "Related: see the catalog." in (preview / "incidents/inc-2024-0501/index.html").read_text()
+
+
+def test_serve_watches_the_theme_overrides_and_not_the_incidents_twice(kb: Path) -> None:
+    """MkDocs watches docs_dir (incidents included) itself; the overrides folder beside it needs a watch."""
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    config = load_config(str(kb / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    config = config.plugins.on_config(config)
+    server = config.plugins["pmsite"].on_serve(Server(), config=config, builder=None)
+    assert server.watched == [str(kb / "overrides")]
