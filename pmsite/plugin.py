@@ -283,8 +283,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         return env
 
     def _carry_over(self, files: Files, handwritten: list[File]) -> None:
-        """A dirty build reads only modified pages; the others keep the title (for the navigation)
-        and search entry that the build which read them found."""
+        """A dirty build reads only modified pages; the others keep the search entry, and the title
+        for the navigation (unless mkdocs.yml's nav names one), that the build which read them found."""
         kept = self._incremental.pages if self._incremental else {}
         entries = {}
         for f in handwritten:
@@ -294,10 +294,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
                 entries[page.url] = (page.url, page.title or "", page.content)
             elif page.url in kept:
                 entries[page.url] = kept[page.url]
-                page.title = kept[page.url][1]
+                if page.title is None:
+                    page.title = kept[page.url][1]
         self._page_entries = entries
         for f in files.documentation_pages():
-            if isinstance(f, GeneratedPage) and f.page is not None and f.page.markdown is None:
+            if isinstance(f, GeneratedPage) and f.page is not None and f.page.title is None:
                 f.page.title = f.title
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
