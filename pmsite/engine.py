@@ -44,6 +44,10 @@ def files_stamp(folders: list[Path]) -> str:
     return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
+def _make_and_write(path: str, make: Callable[[], str], folder: Path) -> None:
+    DataFile(path, make()).write_to(folder)
+
+
 def _asset(name: str) -> str:
     return (ASSET_DIR / name).read_text(encoding="utf-8")
 
@@ -54,6 +58,11 @@ class DataFile:
 
     path: str
     content: str
+
+    def write_to(self, folder: Path) -> None:
+        target = folder / self.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.content, encoding="utf-8")
 
 
 class Engine:
@@ -85,7 +94,8 @@ class Engine:
         store = cache if cache is not None else {}
         # Kept between rebuilds while no template file is added, removed or changed: compiling the
         # templates costs more than rendering the few pages a preview's rebuild renders.
-        key = "templates:" + files_stamp([*(override_dirs or []), PACKAGE_TEMPLATES])
+        self.templates_stamp = files_stamp([*(override_dirs or []), PACKAGE_TEMPLATES])
+        key = "templates:" + self.templates_stamp
         self.templates: Templates = store.get(key) or store.setdefault(key, Templates(override_dirs or []))
         self.file_cache: FileCache = store.setdefault("files", FileCache())
         self.corpus: Corpus | None = None
@@ -135,7 +145,7 @@ class Engine:
         """Checklist findings, computed once per document and build (warnings and the page panel share them)."""
         key = id(doc)
         entry = self._findings.get(key)
-        if entry is None or entry[0] is not doc or entry[1] != self.settings:
+        if entry is None or entry[1] != self.settings:  # the entry keeps its document alive: same id, same document
             entry = self._findings[key] = (doc, self.settings, findings(doc, self.settings))
         return entry[2]
 
@@ -174,18 +184,9 @@ class Engine:
         return [DataFile(path, make()) for path, make in self._data_makers()]
 
     def data_writers(self, site_dir: Path) -> list[Callable[[], None]]:
-        """One step per data file that writes it into a built site (a preview writes them after its
-        pages, and may stop between two)."""
-
-        def writer(path: str, make: Callable[[], str]) -> Callable[[], None]:
-            def write() -> None:
-                target = site_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(make(), encoding="utf-8")
-
-            return write
-
-        return [writer(path, make) for path, make in self._data_makers()]
+        """One step per data file that makes it and writes it into a built site (a preview writes
+        them after its pages, and may stop between two)."""
+        return [functools.partial(_make_and_write, path, make, site_dir) for path, make in self._data_makers()]
 
     def expand_markers(self, markdown: str) -> str:
         """Fill ``<!-- pmsite:field-reference -->`` and ``<!-- pmsite:checklist -->`` in hand-written pages."""

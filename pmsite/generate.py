@@ -386,9 +386,7 @@ def generate(config_file: Path | None, out: Path | None = None) -> Generated:
         gen.pages[src] = spec.url
     for data in engine.data_files():
         claim(data.path, True)
-        target = docs / data.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(data.content, encoding="utf-8")
+        data.write_to(docs)
         gen.data_files += 1
     claim(THEME_FIXES_PATH, True)
     (docs / THEME_FIXES_PATH).write_text(THEME_FIXES, encoding="utf-8")

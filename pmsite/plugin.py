@@ -40,7 +40,6 @@ from .checklist import run_checklist
 from .config import PmsiteConfig
 from .engine import ASSET_DIR, ASSET_PREFIX, Engine, files_stamp
 from .problems import summarise
-from .render import PACKAGE_TEMPLATES
 from .search import SearchError
 from .settings import Settings
 from .site import PageCollision, toc_tokens
@@ -334,16 +333,14 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         fingerprints = engine.fingerprints()
         self._environment = _environment(config, engine)
         previous = self._previews.get(config.site_dir)
-        if previous is None or previous.environment != self._environment:
-            self._wait_for_background()  # this build writes the data files itself: no older job may follow it
-        if previous is None:
-            return None, fingerprints
-        if previous.environment != self._environment:
+        if previous is not None and previous.environment == self._environment:
+            return previous, fingerprints
+        self._wait_for_background()  # this build writes the data files itself: no older job may follow it
+        if previous is not None:
             log.info("The templates, the configuration or the reference date changed: building every page again")
             del self._previews[config.site_dir]
             clean_directory(config.site_dir)
-            return None, fingerprints
-        return previous, fingerprints
+        return None, fingerprints
 
     def _remember(self, config: MkDocsConfig) -> None:
         if not self.dirty or self.engine is None:
@@ -409,8 +406,7 @@ def _environment(config: MkDocsConfig, engine: Engine) -> str:
     digest.update(f"{__version__}\0{engine.settings.today.isoformat()}\0".encode())
     if config.config_file_path and os.path.isfile(config.config_file_path):
         digest.update(Path(config.config_file_path).read_bytes())
-    folders = [PACKAGE_TEMPLATES, ASSET_DIR] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
-    digest.update(files_stamp(folders).encode())
+    digest.update(f"{engine.templates_stamp}\0{files_stamp([ASSET_DIR])}".encode())  # the overrides are the engine's
     return digest.hexdigest()
 
 

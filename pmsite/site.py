@@ -502,8 +502,12 @@ class SiteBuilder:
         source = {inc.id: self.digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in kb.incidents}
         names = (sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
         corpus = _digest(names, [(inc.url, source[inc.id]) for inc in kb.incidents])
-        listings = {"catalog": self._catalog_payload(), "actions": self._actions_payload()}
-        options = {kind: self._listing_options(kind) for kind in listings}
+        listings: dict[str, tuple[list[Any], Any]] = {}  # per listing: its rows, and what each of its pages shares
+        for kind, payload, date_column in (("catalog", self._catalog_payload(), 2), ("actions", self._actions_payload(), 7)):
+            rows = payload["rows"]
+            head = {k: v for k, v in payload.items() if k != "rows"}
+            pager = [rows[i][date_column] for i in range(0, len(rows), PAGE_SIZE)]
+            listings[kind] = (rows, (head, pager, len(rows), self._listing_options(kind)))
         out: dict[str, str] = {}
         for src, spec in self.specs.items():
             parts: Any
@@ -512,12 +516,9 @@ class SiteBuilder:
                 related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
                 parts = (names, source[inc.id], inc.url, inc.source_uri, related)
             elif spec.kind in listings:
-                payload = listings[spec.kind]
-                rows = payload["rows"]
+                rows, shared = listings[spec.kind]
                 start = (spec.number - 1) * PAGE_SIZE
-                shared = [rows[i][2 if spec.kind == "catalog" else 7] for i in range(0, len(rows), PAGE_SIZE)]  # pager
-                head = {k: v for k, v in payload.items() if k != "rows"}
-                parts = (head, rows[start : start + PAGE_SIZE], shared, len(rows), options[spec.kind])
+                parts = (shared, rows[start : start + PAGE_SIZE])
                 if spec.kind == "actions" and spec.number == 1:
                     parts = (parts, corpus)
             elif spec.kind in ("category", "service"):
