@@ -20,7 +20,7 @@ import queue
 import subprocess
 import tempfile
 import threading
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 _STOP = object()
@@ -97,18 +97,35 @@ class PagefindService:
         with self._done:
             self._replies.clear()
 
-    def start_writing(self, output_path: Path) -> int:
-        """Ask for the bundle once every page sent so far is indexed; ``wait`` on the returned id."""
+    def request_files(self) -> int:
+        """Ask for the bundle once every page sent so far is indexed; ``files`` takes the reply.
+
+        Why not ``WriteFiles``: Pagefind answers it while its last writes are still queued in
+        its runtime, and a runtime that shuts down at the end of the input drops them, so a
+        bundle could lack a file (``wasm.unknown.pagefind`` once in CI) or hold an empty one.
+        The files' bytes in the reply are complete, and pmsite writes them itself.
+        """
         self.wait_all(self._next_id)
-        return self.send({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(output_path)})
+        return self.send({"type": "GetFiles", "index_id": self.index_id})
+
+    def files(self, message_id: int) -> list[tuple[PurePosixPath, bytes]]:
+        """The bundle that ``request_files`` asked for, as (relative path, bytes)."""
+        reply = self.wait(message_id)
+        found = []
+        for item in reply.get("files", []):
+            path = PurePosixPath(item["path"])
+            if path.is_absolute() or ".." in path.parts or not path.parts:
+                raise PagefindError(f"the Pagefind service named a file outside its bundle: {item['path']!r}")
+            found.append((path, base64.b64decode(item["content"])))
+        if not found:
+            raise PagefindError("the Pagefind service returned an empty bundle")
+        return found
 
     def close(self) -> None:
         """Stop the process (also after an error: a rebuild in ``mkdocs serve`` starts a new one)."""
         self._outbox.put(_STOP)
         self._writer.join(timeout=5)
-        # Pagefind replies to WriteFiles before its last writes reach the disk (they are still in
-        # its runtime's queue); it finishes them as it exits at the end of its input, so let it
-        # exit rather than kill it, or a file of the bundle may be left empty.
+        # The end of its input ends the service; kill it only if it does not.
         try:
             self._proc.wait(timeout=EXIT_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -161,7 +178,11 @@ class PagefindService:
                 self._done.notify_all()
 
     def _stderr_tail(self) -> str:
-        if self._proc.poll() is None:
+        """Why the service stopped. Its output ends a moment before the process does, so give it
+        that moment to exit (a busy machine once read "no reply" for a binary that had failed)."""
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             return "no reply"
         self._stderr.seek(0)
         lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()[-3:]

@@ -116,8 +116,8 @@ class SearchIndex:
 
     Incidents are sent as soon as they are analysed; the Pagefind process indexes them on
     another core while the pages render. Hand-written pages follow once rendered; then
-    ``start_writing`` lets Pagefind write the bundle while the theme's templates run, and
-    ``finish`` collects it. ``close`` stops the process after a failed build.
+    ``start_writing`` lets Pagefind assemble the bundle while the theme's templates run, and
+    ``finish`` writes it. ``close`` stops the process after a failed build.
     """
 
     def __init__(self) -> None:
@@ -146,29 +146,33 @@ class SearchIndex:
             self.pages += 1
 
     def start_writing(self, out_dir: Path) -> None:
-        """Have Pagefind write the bundle to ``out_dir`` (replacing it) while the build goes on."""
+        """Ask Pagefind for the bundle while the build goes on; ``finish`` writes it to ``out_dir``."""
         assert self._service is not None, "the index was finished"
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
         self._out_dir = out_dir
         try:
-            self._writing = self._service.start_writing(out_dir.resolve())
+            self._writing = self._service.request_files()
         except PagefindError as exc:
             self.close()
             raise SearchError(str(exc)) from None
 
     def finish(self) -> IndexStats:
-        """Wait for the bundle, make it reproducible and stop the process."""
+        """Write the bundle (replacing the folder), make it reproducible and stop the process."""
         assert self._service is not None and self._out_dir is not None, "start_writing() first"
         out_dir = self._out_dir
         try:
-            self._service.wait(self._writing)
+            files = self._service.files(self._writing)
         except PagefindError as exc:
             raise SearchError(str(exc)) from None
         finally:
             self.close()
-        for name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
-            (out_dir / name).unlink(missing_ok=True)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        for path, content in files:
+            if path.name in _UNUSED:  # the site has its own search dialog; Pagefind's UIs would only be dead weight
+                continue
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
         stabilise(out_dir)
         written = [p for p in out_dir.rglob("*") if p.is_file()]
         return IndexStats(self.records, self.pages, len(written), sum(p.stat().st_size for p in written))

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
 
 from conftest import mkdocs_build, valid_doc, write_site
 
@@ -43,15 +46,51 @@ def test_search_false_needs_no_pagefind_at_all(tmp_path: Path) -> None:
     assert 'name="pmsite:search"' not in (built.site / "index.html").read_text()
 
 
-def test_the_service_is_let_finish_its_writes_and_exit_not_killed(tmp_path: Path) -> None:
-    """Pagefind answers WriteFiles while its last writes are still queued; killing it then left
-    ``pagefind-entry.json`` empty once in CI. It must end on its own, with exit status 0."""
+def test_the_bundle_comes_whole_in_the_reply_and_the_service_exits_on_its_own(tmp_path: Path) -> None:
+    """Pagefind answers WriteFiles while its last writes are still queued, and drops them when its
+    input ends: one CI run had an empty ``pagefind-entry.json``, another no ``wasm.unknown.pagefind``.
+    The bundle now comes in the reply; every file of it is there, and the process ends with status 0."""
     from pmsite.pagefind import PagefindService
 
     service = PagefindService({"force_language": "en"})
     for i in range(50):
         service.add_html(f"/p{i}/", f"<html><body><main data-pagefind-body><h1>Page {i}</h1><p>queue depth {i}</p></main></body></html>")
-    service.wait(service.start_writing(tmp_path / "bundle"))
+    files = dict(service.files(service.request_files()))
     service.close()
     assert service._proc.returncode == 0
-    assert json.loads((tmp_path / "bundle" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["en"]["page_count"] == 50
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.en.pagefind", "wasm.unknown.pagefind"} <= {str(p) for p in files}
+    assert json.loads(files[PurePosixPath("pagefind-entry.json")])["languages"]["en"]["page_count"] == 50
+    assert all(content for content in files.values())
+
+
+_FAKE_SERVICE = """#!{python}
+import base64, json, sys
+buf = b""
+while chunk := sys.stdin.buffer.read1(4096):
+    buf += chunk
+    *messages, buf = buf.split(b",")
+    for raw in messages:
+        msg = json.loads(base64.b64decode(raw))
+        kind = msg["payload"]["type"]
+        payload = {{"type": kind, "index_id": 1}}
+        if kind == "GetFiles":
+            payload["files"] = [{{"path": {path!r}, "content": base64.b64encode(b"x").decode()}}]
+        out = base64.b64encode(json.dumps({{"message_id": msg["message_id"], "payload": payload}}).encode())
+        sys.stdout.buffer.write(out + b",")
+        sys.stdout.buffer.flush()
+"""
+
+
+@pytest.mark.parametrize("path", ["../escaped.js", "/tmp/escaped.js", ""])
+def test_a_bundle_file_named_outside_the_bundle_is_refused(tmp_path: Path, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmsite.pagefind import PagefindError, PagefindService
+
+    fake = tmp_path / "pagefind"
+    fake.write_text(_FAKE_SERVICE.format(python=sys.executable, path=path))
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    service = PagefindService({})
+    with pytest.raises(PagefindError, match="the Pagefind service named a file outside its bundle: "):
+        service.files(service.request_files())
+    service.close()
+    assert not (tmp_path / "escaped.js").exists()
