@@ -546,3 +546,86 @@ def test_the_checklist_panel_sums_up_each_code() -> None:
     assert panel["PM105"] == ("Contributing factors listed", True, True,
                               "no contributing factors: list the conditions that made the incident likelier or worse", 1)
     assert panel["PM102"] == ("Timeline has a detection event", True, False, "", 0)
+
+
+# --- action figures, patterns and services: counts worked out by hand -------------------------------
+
+
+def with_actions(doc: dict[str, Any], *items: tuple[str, str, str, str]) -> dict[str, Any]:
+    """``items`` as (owner, priority, due, status); completed items were closed on their due date."""
+    doc["action_items"] = [
+        {"id": f"A{n}", "description": f"Action {n}", "owner": owner, "priority": priority, "due": due, "status": status,
+         **({"completed_on": due} if status == "done" else {})}
+        for n, (owner, priority, due, status) in enumerate(items, 1)
+    ]
+    return doc
+
+
+def test_owners_count_every_overdue_and_open_item_and_order_by_open_then_overdue() -> None:
+    # reference date 2024-07-01: due 2024-06-30 is overdue, due 2024-07-01 is not (due today)
+    kb = knowledge_base(
+        with_actions(incident("INC-1", "2024-06-01"),
+                     ("SRE", "high", "2024-06-10", "open"), ("SRE", "high", "2024-06-30", "in-progress"),
+                     ("SRE", "high", "2024-07-01", "open"), ("SRE", "high", "2024-06-20", "done"),
+                     ("Network", "high", "2024-06-01", "open"), ("Network", "high", "2024-08-01", "open"),
+                     ("Network", "high", "2024-08-02", "open"), ("Network", "high", "2024-08-03", "open"),
+                     ("Queue team", "high", "2024-08-01", "open")),
+    )
+    owners = [(r.owner, r.total, r.done, r.open, r.overdue) for r in figures.action_figures(kb).owners]
+    assert owners == [("Network", 4, 0, 4, 1), ("SRE", 4, 1, 3, 2), ("Queue team", 1, 0, 1, 0)]
+    assert [a.id for a in figures.action_figures(kb).overdue] == ["A5", "A1", "A2"]  # by priority, then due date
+
+
+@pytest.mark.parametrize(
+    ("started", "recent"),
+    [("2024-04-03", 1), ("2024-04-02", 1), ("2024-04-01", 0)],  # reference date 2024-07-01 less 90 days is 2024-04-02
+)
+def test_recent_completion_counts_incidents_of_the_last_90_days(started: str, recent: int) -> None:
+    kb = knowledge_base(
+        with_actions(incident("INC-1", started), ("SRE", "high", "2024-06-01", "done"), ("SRE", "high", "2024-06-02", "open")),
+        with_actions(incident("INC-2", "2024-01-05"), ("SRE", "high", "2024-02-01", "done")),
+    )
+    found = figures.action_figures(kb)
+    assert found.completion_all == 66.7  # 2 of 3 done, as a rounded percentage
+    assert found.recent_count == 2 * recent
+    assert found.completion_recent == (50.0 if recent else None)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2023, 12, 31), 1, D(2024, 1, 31)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),  # leap year
+        (D(2023, 1, 31), 1, D(2023, 2, 28)),
+        (D(2100, 1, 31), 1, D(2100, 2, 28)),  # divisible by 100: not a leap year
+        (D(2000, 1, 31), 1, D(2000, 2, 29)),  # divisible by 400: a leap year
+        (D(2024, 1, 31), 2, D(2024, 3, 31)),
+        (D(2024, 3, 31), 1, D(2024, 4, 30)),
+        (D(2024, 3, 31), 2, D(2024, 5, 31)),
+        (D(2024, 5, 31), 1, D(2024, 6, 30)),
+        (D(2024, 5, 31), 2, D(2024, 7, 31)),
+        (D(2024, 7, 31), 1, D(2024, 8, 31)),
+        (D(2024, 8, 31), 1, D(2024, 9, 30)),
+        (D(2024, 8, 31), 2, D(2024, 10, 31)),
+        (D(2024, 10, 31), 1, D(2024, 11, 30)),
+        (D(2024, 10, 31), 2, D(2024, 12, 31)),
+        (D(2024, 11, 15), 2, D(2025, 1, 15)),  # across the year
+        (D(2024, 12, 31), 12, D(2025, 12, 31)),
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(day: dt.date, months: int, expected: dt.date) -> None:
+    assert figures._add_months(day, months) == expected
+
+
+def test_a_pattern_lists_services_and_categories_by_count_then_name() -> None:
+    kb = knowledge_base(
+        incident("INC-1", "2024-01-10", services=["zeta", "mid", "alpha"]),
+        incident("INC-2", "2024-02-10", services=["zeta", "mid"]),
+        incident("INC-3", "2024-03-10", services=["zeta", "beta"]),
+    )
+    pattern = figures.pattern_for(kb, "code-defect", kb.incidents)
+    assert pattern.services == [("zeta", 3), ("mid", 2), ("alpha", 1), ("beta", 1)]
+    assert figures.service_keys(kb) == ["zeta", "mid", "alpha", "beta"]
+    assert pattern.per_year == [("2024", 3)]
+    assert (pattern.burst, pattern.burst_start, pattern.burst_end) == (3, D(2024, 1, 10), D(2024, 3, 10))

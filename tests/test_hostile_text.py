@@ -345,3 +345,52 @@ def test_one_megabyte_of_emphasis_is_refused_at_once(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert without_place(errors_of(tmp_path, {"x.yaml": doc})) == ["summary: expected at most 20,000 characters, got 1,000,000"]
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\x07", "expected text without control characters, got the control character U+0007"),  # one character: no position
+        ("a\x07", "expected text without control characters, got the control character U+0007 at character 2"),
+        ("\x07a", "expected text without control characters, got the control character U+0007 at character 1"),
+    ],
+)
+def test_the_position_of_a_control_character_is_given_when_there_is_more_than_one_character(
+    tmp_path: Path, value: str, expected: str
+) -> None:
+    assert without_place(errors_of(tmp_path, {"x.yaml": with_value("summary", value)})) == [f"summary: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "ok"),
+    [
+        ("HTTPS://deploys.example.com/runs/1", True),  # a scheme is case-insensitive
+        ("Http://deploys.example.com/runs/1", True),
+        ("JavaScript:alert(1)", False),
+        ("FTP://files.example.com/x", False),
+        ("https://", False),  # no host
+        ("deploy log 14:37", True),  # text that only looks like a scheme
+        ("db:5432 refused connections", True),  # host:port is text
+    ],
+)
+def test_evidence_url_schemes_are_compared_without_case(tmp_path: Path, evidence: str, ok: bool) -> None:
+    expected = [] if ok else [f"timeline[0].evidence[0]: expected plain text or an http(s) URL, got {evidence!r}"]
+    assert without_place(errors_of(tmp_path, {"x.yaml": with_value("timeline[0].evidence", [evidence])})) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "slug"),
+    [
+        ("Hello, world!", "hello-world"),  # trailing punctuation leaves no trailing '-'
+        ("--payments--", "payments"),
+        ("API v2.8", "api-v2-8"),
+        ("a  --  b", "a-b"),  # a run of separators is one '-'
+        ("Ünïcode", "n-code"),  # non-ASCII letters separate like punctuation
+        ("!!!", "x212121"),  # nothing left: the code points in hex
+        ("Ω", "x3a9"),
+    ],
+)
+def test_slugify(value: str, slug: str) -> None:
+    from pmsite.analyse import slugify
+
+    assert slugify(value) == slug
