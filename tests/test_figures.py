@@ -176,6 +176,7 @@ def test_quantile_of_nothing_is_an_error() -> None:
         ([2400, 600, 1800, 1200], Spread(4, 17.5, 25, 32.5, 25)),  # any order
         ([100, 200], Spread(2, 2.1, 2.5, 2.9, 2.5)),  # 1.667 and 3.333 minutes: 2.083, 2.5, 2.917, rounded
         ([90], Spread(1, 1.5, 1.5, 1.5, 1.5)),
+        ([100], Spread(1, 1.7, 1.7, 1.7, 1.7)),  # 1.667 minutes, every figure rounded to one decimal
         ([60, 60, 120, 6000], Spread(4, 1, 1.5, 26.5, 26)),  # one long incident moves the mean, not the median
     ],
 )
