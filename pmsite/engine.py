@@ -12,12 +12,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from markupsafe import escape
 
 from . import outputs
-from .analyse import KnowledgeBase, build_knowledge_base
+from .analyse import Incident, KnowledgeBase, build_knowledge_base
 from .checklist import Finding, checks, findings
 from .load import Corpus, FileCache, discover, load_corpus
 from .model import Document
@@ -42,6 +42,9 @@ def files_stamp(folders: list[Path]) -> str:
                 info = path.stat()
                 parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}")
     return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+T = TypeVar("T")
 
 
 def _make_and_write(path: str, make: Callable[[], str], folder: Path) -> None:
@@ -81,6 +84,7 @@ class Engine:
         site_name: str = "pmsite",
         url_for: Callable[[str], str] = directory_url,
         search: bool = True,
+        keep_entries: bool = False,
     ) -> None:
         self.search = search  # pmsite's Pagefind search; off when the site keeps its builder's own
         self.url_for = url_for  # the front end's rule from a page's source path to its URL
@@ -105,6 +109,9 @@ class Engine:
         # file keeps its Document object, and the entry keeps it alive so ids stay unique.
         self._findings: dict[int, tuple[Document, Settings, list[Finding]]] = store.setdefault("findings", {})
         self._search: SearchIndex | None = None  # being filled while the build goes on
+        # A live preview keeps each incident's entries of the data files between rebuilds, so the
+        # data files after one edit cost a join, not a serialisation of every incident.
+        self._entries: dict[str, dict[str, tuple[Any, Any]]] | None = store.setdefault("entries", {}) if keep_entries else None
 
     @property
     def incidents_path(self) -> Path:
@@ -164,16 +171,39 @@ class Engine:
     def _data_makers(self) -> list[tuple[str, Callable[[], str]]]:
         assert self.kb is not None and self.builder is not None, "plan() first"
         kb, builder = self.kb, self.builder
+        entry = self._kept("incidents.json", lambda inc: outputs.incident_json(inc, kb, self.site_url))
+        events = self._kept("actions.ics", lambda inc: outputs.action_events(inc, kb.today, self.site_url))
         makers: list[tuple[str, Callable[[], str]]] = [
-            ("incidents.json", lambda: outputs.incidents_json(kb, self.site_url)),
+            ("incidents.json", lambda: outputs.incidents_json(kb, self.site_url, entry)),
             ("actions.json", lambda: outputs.actions_json(kb, self.site_url)),
-            ("actions.ics", lambda: outputs.actions_ics(kb, self.site_url, self.site_name)),
+            ("actions.ics", lambda: outputs.actions_ics(kb, self.site_url, self.site_name, events)),
             (FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
             (CATALOG_DATA, builder.catalog_data),
             (ACTIONS_DATA, builder.actions_data),
         ]
         makers.extend((f"{ASSET_PREFIX}/{name}", functools.partial(_asset, name)) for name in ASSETS)
         return makers
+
+    def _kept(self, name: str, make: Callable[[Incident], T]) -> Callable[[Incident], T]:
+        """``make`` for one incident's entry of a data file, kept while the incident's fingerprint,
+        the settings, the site's URL and name and the reference date stay the same."""
+        if self._entries is None:
+            return make
+        assert self.kb is not None and self.builder is not None, "plan() first"
+        builder = self.builder
+        environment = (repr(self.settings), self.site_url, self.site_name, self.kb.today)
+        kept = self._entries.setdefault(name, {})
+        for gone in [key for key in list(kept) if key not in self.kb.by_id]:  # list(): another thread may add
+            kept.pop(gone, None)
+
+        def get(inc: Incident) -> T:
+            key = (builder.incident_fingerprint(inc), environment)
+            hit = kept.get(inc.id)
+            if hit is None or hit[0] != key:
+                hit = kept[inc.id] = (key, make(inc))
+            return cast(T, hit[1])
+
+        return get
 
     def data_paths(self) -> list[str]:
         """Where :meth:`data_files` go, without making them."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import feedgenerator
@@ -57,15 +58,17 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def incidents_json(kb: KnowledgeBase, site_url: str = "") -> str:
-    return _dump(
-        {
-            "format_version": 1,
-            "reference_date": kb.today.isoformat(),
-            "count": len(kb.incidents),
-            "incidents": [incident_record(i, kb, site_url) for i in kb.incidents],
-        }
-    )
+def incident_json(inc: Incident, kb: KnowledgeBase, site_url: str = "") -> str:
+    """One incident's entry of ``incidents.json`` (a preview keeps it until the incident changes)."""
+    return json.dumps(incident_record(inc, kb, site_url), ensure_ascii=False, separators=(",", ":"))
+
+
+def incidents_json(kb: KnowledgeBase, site_url: str = "", entry: Callable[[Incident], str] | None = None) -> str:
+    """Every published incident. ``entry`` makes one incident's JSON (:func:`incident_json` unless given);
+    the envelope is what ``json.dumps`` writes for the same object with the same separators."""
+    make = entry or (lambda inc: incident_json(inc, kb, site_url))
+    head = _dump({"format_version": 1, "reference_date": kb.today.isoformat(), "count": len(kb.incidents), "incidents": []})
+    return head[: -len("]}\n")] + ",".join(make(inc) for inc in kb.incidents) + "]}\n"
 
 
 def action_record(a: Action, site_url: str) -> dict[str, Any]:
@@ -108,24 +111,14 @@ def actions_json(kb: KnowledgeBase, site_url: str = "") -> str:
 # --- iCalendar (RFC 5545), written by the icalendar library ------------------------
 
 
-def actions_ics(kb: KnowledgeBase, site_url: str = "", site_name: str = "pmsite") -> str:
-    """Open action items as all-day events on their due date.
-
-    icalendar escapes the text and folds lines at 75 octets; the output stays
-    reproducible because nothing in it comes from a clock or a random source:
-    DTSTAMP is the build's reference date and each UID is the incident and item id.
-    """
-    stamp = dt.datetime.combine(kb.today, dt.time(), tzinfo=dt.UTC)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//pmsite//post-mortem action items//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{site_name}: open action items")
-    actions = sorted(
-        (a for inc in kb.incidents for a in inc.actions if a.open), key=lambda a: (a.item.due, a.incident.id, a.id)
-    )
-    for a in actions:
+def action_events(inc: Incident, today: dt.date, site_url: str = "") -> list[tuple[tuple[dt.date, str, str], bytes]]:
+    """An incident's open action items as iCalendar events, each with the key the calendar sorts by
+    (a preview keeps them until the incident changes)."""
+    stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)  # DTSTAMP: the reference date, not a clock
+    events = []
+    for a in inc.actions:
+        if not a.open:
+            continue
         item = a.item
         description = (
             f"Owner: {item.owner}\nPriority: {item.priority}\nStatus: {item.status}\n"
@@ -146,8 +139,36 @@ def actions_ics(kb: KnowledgeBase, site_url: str = "", site_name: str = "pmsite"
         url = _absolute(site_url, f"{a.incident.url}#{a.anchor}")
         if url.startswith(("http://", "https://")):
             event.add("url", url)
-        cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+        events.append(((item.due, a.incident.id, a.id), event.to_ical()))
+    return events
+
+
+def actions_ics(
+    kb: KnowledgeBase,
+    site_url: str = "",
+    site_name: str = "pmsite",
+    events: Callable[[Incident], list[tuple[tuple[dt.date, str, str], bytes]]] | None = None,
+) -> str:
+    """Open action items as all-day events on their due date.
+
+    icalendar escapes the text and folds lines at 75 octets; the output stays
+    reproducible because nothing in it comes from a clock or a random source:
+    DTSTAMP is the build's reference date and each UID is the incident and item id.
+    Each event is serialised on its own (``events``, :func:`action_events` unless
+    given) and placed inside the calendar, which is what icalendar writes for a
+    calendar holding them.
+    """
+    make = events or (lambda inc: action_events(inc, kb.today, site_url))
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//pmsite//post-mortem action items//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{site_name}: open action items")
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical()
+    body = [raw for _, raw in sorted((e for inc in kb.incidents for e in make(inc)), key=lambda e: e[0])]
+    return (head[: -len(end)] + b"".join(body) + end).decode("utf-8")
 
 
 # --- Atom (RFC 4287), written by feedgenerator -----------------------------------

@@ -139,6 +139,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             site_name=config.site_name,
             url_for=url_for,
             search=self.config.search,
+            keep_entries=self.dirty,
         )
         config.extra_css.append(f"{ASSET_PREFIX}/pmsite.css")
         config.extra_javascript.append(f"{ASSET_PREFIX}/pmsite.js")

@@ -179,6 +179,7 @@ class SiteBuilder:
         self.digests = digests or {}  # source path -> digest of its bytes, for fingerprints
         self._catalog_cache: dict[str, Any] | None = None  # the listings' data, shared by data file and fingerprints
         self._actions_cache: dict[str, Any] | None = None
+        self._sources_cache: tuple[dict[str, str], Any] | None = None  # per incident, a digest of its source
         self.settings = settings
         self.templates = templates
         self.markdown = markdown
@@ -499,8 +500,7 @@ class SiteBuilder:
         history pages, and the first page of open actions (its figures), with any incident.
         """
         kb = self.kb
-        source = {inc.id: self.digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in kb.incidents}
-        names = (sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
+        source, names = self._sources()
         corpus = _digest(names, [(inc.url, source[inc.id]) for inc in kb.incidents])
         listings: dict[str, tuple[list[Any], Any]] = {}  # per listing: its rows, and what each of its pages shares
         for kind, payload, date_column in (("catalog", self._catalog_payload(), 2), ("actions", self._actions_payload(), 7)):
@@ -512,9 +512,7 @@ class SiteBuilder:
         for src, spec in self.specs.items():
             parts: Any
             if spec.kind == "incident":
-                inc = kb.by_id[spec.key]
-                related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
-                parts = (names, source[inc.id], inc.url, inc.source_uri, related)
+                parts = self.incident_fingerprint(kb.by_id[spec.key])
             elif spec.kind in listings:
                 rows, shared = listings[spec.kind]
                 start = (spec.number - 1) * PAGE_SIZE
@@ -528,6 +526,19 @@ class SiteBuilder:
                 parts = corpus
             out[src] = _digest(spec.kind, spec.title, spec.number, parts)
         return out
+
+    def incident_fingerprint(self, inc: Incident) -> str:
+        """A digest of what an incident's page and its entries in the data files are made of: its
+        source, the slugs of the names it links, and each incident it lists as related."""
+        source, names = self._sources()
+        related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
+        return _digest(names, source[inc.id], inc.url, inc.source_uri, related)
+
+    def _sources(self) -> tuple[dict[str, str], Any]:
+        if self._sources_cache is None:
+            source = {inc.id: self.digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in self.kb.incidents}
+            self._sources_cache = source, (sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
+        return self._sources_cache
 
     def _listing_options(self, kind: str) -> Any:
         """The filter choices a listing page offers that its data file does not carry."""

@@ -118,6 +118,29 @@ def test_an_edit_rewrites_only_the_pages_it_changes_and_the_result_is_the_full_b
     assert differences(preview, full, left_out=stale) == []
 
 
+def test_an_edit_serialises_again_only_the_data_file_entries_of_the_incidents_it_changed(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmsite import outputs
+
+    made: dict[str, list[str]] = {"incidents.json": [], "actions.ics": []}
+    incident_json, action_events = outputs.incident_json, outputs.action_events
+    monkeypatch.setattr(outputs, "incident_json", lambda inc, *a: made["incidents.json"].append(inc.id) or incident_json(inc, *a))
+    monkeypatch.setattr(outputs, "action_events", lambda inc, *a: made["actions.ics"].append(inc.id) or action_events(inc, *a))
+    preview = tmp_path / "preview"
+    preview_build(kb, preview)
+    every = ["INC-2024-0315", "INC-2024-0401", "INC-2024-0501"]  # the first build makes every entry, oldest first
+    assert made == {"incidents.json": every, "actions.ics": every}
+    made["incidents.json"].clear()
+    made["actions.ics"].clear()
+    (kb / "content" / "incidents" / "a.yaml").write_text(dump(valid_doc(title="Mobile API outage during the v2.8.0 migration")))
+    preview_build(kb, preview)
+    # the edited incident, and the one that lists it as related (they share orders-db); not INC-2024-0501
+    assert made == {"incidents.json": ["INC-2024-0315", "INC-2024-0401"], "actions.ics": ["INC-2024-0315", "INC-2024-0401"]}
+    full_build(kb, tmp_path / "full")
+    assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
+
+
 def test_a_changed_template_rebuilds_every_page(kb: Path, tmp_path: Path) -> None:
     preview = tmp_path / "preview"
     preview_build(kb, preview)
