@@ -26,7 +26,6 @@ from .search import IndexStats, SearchIndex, incident_records
 from .settings import Settings
 from .site import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, RenderedPage, SiteBuilder, directory_url
 
-FEED_PATH = "feed.xml"
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/pmsite"
 ASSETS = ("pmsite.css", "pmsite.js")
@@ -171,13 +170,13 @@ class Engine:
     def _data_makers(self) -> list[tuple[str, Callable[[], str]]]:
         assert self.kb is not None and self.builder is not None, "plan() first"
         kb, builder = self.kb, self.builder
-        entry = self._kept("incidents.json", lambda inc: outputs.incident_json(inc, kb, self.site_url))
-        events = self._kept("actions.ics", lambda inc: outputs.action_events(inc, kb.today, self.site_url))
+        entry = self._kept(outputs.INCIDENTS_JSON, lambda inc: outputs.incident_json(inc, kb, self.site_url))
+        events = self._kept(outputs.ACTIONS_ICS, lambda inc: outputs.action_events(inc, kb.today, self.site_url))
         makers: list[tuple[str, Callable[[], str]]] = [
-            ("incidents.json", lambda: outputs.incidents_json(kb, self.site_url, entry)),
-            ("actions.json", lambda: outputs.actions_json(kb, self.site_url)),
-            ("actions.ics", lambda: outputs.actions_ics(kb, self.site_url, self.site_name, events)),
-            (FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
+            (outputs.INCIDENTS_JSON, lambda: outputs.incidents_json(kb, self.site_url, entry)),
+            (outputs.ACTIONS_JSON, lambda: outputs.actions_json(kb, self.site_url)),
+            (outputs.ACTIONS_ICS, lambda: outputs.actions_ics(kb, self.site_url, self.site_name, events)),
+            (outputs.FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
             (CATALOG_DATA, builder.catalog_data),
             (ACTIONS_DATA, builder.actions_data),
         ]

@@ -17,6 +17,12 @@ import icalendar
 from .analyse import Action, Incident, KnowledgeBase
 from .render import MarkdownRenderer
 
+# Where each output is published, from the site's root: the one place pages, feed and writers read it.
+INCIDENTS_JSON = "incidents.json"
+ACTIONS_JSON = "actions.json"
+ACTIONS_ICS = "actions.ics"
+FEED_PATH = "feed.xml"
+
 
 def _seconds(delta: dt.timedelta | None) -> int | None:
     return int(delta.total_seconds()) if delta is not None else None
@@ -213,8 +219,8 @@ def atom_feed(kb: KnowledgeBase, markdown: MarkdownRenderer, site_url: str = "",
         title=f"{site_name}: post-mortems",
         link=base or "./",  # the feed sits at the site root: "./" is the home page
         description="",
-        feed_url=base + "feed.xml" if base else None,
-        feed_guid=base + "feed.xml" if base else "urn:pmsite:feed",
+        feed_url=base + FEED_PATH if base else None,
+        feed_guid=base + FEED_PATH if base else "urn:pmsite:feed",
         updated=_midnight(updated),
     )
     for inc in entries:

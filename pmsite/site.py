@@ -24,7 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import charts, figures
+from . import charts, figures, outputs
 from .analyse import Action, Incident, KnowledgeBase, human_duration, slugify
 from .render import MarkdownRenderer, Templates, url_helper
 from .settings import Settings
@@ -266,6 +266,8 @@ class SiteBuilder:
         return {
             "spec": spec,
             "link": url_helper(spec.url),
+            "data": {"incidents": outputs.INCIDENTS_JSON, "actions": outputs.ACTIONS_JSON,
+                     "calendar": outputs.ACTIONS_ICS, "feed": outputs.FEED_PATH},
             "md": self.markdown.block,
             "md_inline": self.markdown.inline,
             "severity_label": self.settings.severity_label,
