@@ -225,14 +225,6 @@ def service_keys(kb: KnowledgeBase) -> list[str]:
     return sorted(kb.by_service, key=lambda s: (-len(kb.by_service[s]), s))
 
 
-def category_patterns(kb: KnowledgeBase) -> list[Pattern]:
-    return [pattern_for(kb, c, kb.by_category[c]) for c in category_keys(kb)]
-
-
-def service_patterns(kb: KnowledgeBase) -> list[Pattern]:
-    return [pattern_for(kb, s, kb.by_service[s]) for s in service_keys(kb)]
-
-
 # --- contributing factors: what recurs, not every sentence --------------------
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
