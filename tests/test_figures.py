@@ -532,6 +532,21 @@ def test_related_incidents_say_why_in_words() -> None:
     ]
 
 
+def test_a_named_incident_gives_only_the_reasons_both_share() -> None:
+    from pmsite.analyse import _reason_words
+
+    a = incident("INC-A", "2024-03-01", services=("api", "db"))
+    a["related"] = ["INC-B"]
+    b = incident("INC-B", "2024-03-02", services=("api", "db", "web"))
+    b["tags"] = []
+    b["root_causes"][0]["category"] = "capacity-insufficient"  # INC-A's is code-defect
+    kb = knowledge_base(a, b)
+    why = {inc.id: [(r.incident.id, r.reasons) for r in inc.related] for inc in kb.incidents}
+    assert why == {"INC-A": [("INC-B", ["named in this post-mortem", "same service: api, db"])],
+                   "INC-B": [("INC-A", ["names this post-mortem", "same service: api, db"])]}
+    assert _reason_words(["a", "b"], ["x", "y"], ["t", "u"]) == ["same root cause: a, b", "same service: x, y", "same tag: t, u"]
+
+
 def test_the_checklist_panel_sums_up_each_code() -> None:
     from pmsite.checklist import checks
 
@@ -547,6 +562,17 @@ def test_the_checklist_panel_sums_up_each_code() -> None:
     assert panel["PM105"] == ("Contributing factors listed", True, True,
                               "no contributing factors: list the conditions that made the incident likelier or worse", 1)
     assert panel["PM102"] == ("Timeline has a detection event", True, False, "", 0)
+
+
+def test_the_checklist_panel_lists_three_findings_without_a_remainder() -> None:
+    from pmsite.checklist import checks
+
+    data = valid_doc()
+    data["root_causes"] = [{"description": f"Cause {n}.", "category": "code-defect"} for n in range(3)]
+    doc = Document.model_validate(data, context={"settings": SETTINGS})
+    (pm104,) = [c for c in checks(doc, SETTINGS) if c.code == "PM104"]
+    why = "0 whys: ask at least 3 to reach a systemic cause"
+    assert (pm104.detail, len(pm104.findings)) == (f"{why}; {why}; {why}", 3)
 
 
 # --- action figures, patterns and services: counts worked out by hand -------------------------------
@@ -620,13 +646,125 @@ def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(day: dt.d
 
 
 def test_a_pattern_lists_services_and_categories_by_count_then_name() -> None:
-    kb = knowledge_base(
-        incident("INC-1", "2024-01-10", services=["zeta", "mid", "alpha"]),
-        incident("INC-2", "2024-02-10", services=["zeta", "mid"]),
-        incident("INC-3", "2024-03-10", services=["zeta", "beta"]),
-    )
+    two = incident("INC-2", "2024-02-10", services=["zeta", "mid"])
+    three = incident("INC-3", "2024-03-10", services=["zeta", "beta"])
+    cause = two["root_causes"][0]
+    two["root_causes"] = [cause, dict(cause, category="capacity-insufficient")]
+    three["root_causes"] = [dict(cause, category="capacity-insufficient"), dict(cause, category="configuration-error")]
+    kb = knowledge_base(incident("INC-1", "2024-01-10", services=["zeta", "mid", "alpha"]), two, three)
     pattern = figures.pattern_for(kb, "code-defect", kb.incidents)
     assert pattern.services == [("zeta", 3), ("mid", 2), ("alpha", 1), ("beta", 1)]
+    assert pattern.categories == [("capacity-insufficient", 2), ("code-defect", 2), ("configuration-error", 1)]
     assert figures.service_keys(kb) == ["zeta", "mid", "alpha", "beta"]
     assert pattern.per_year == [("2024", 3)]
     assert (pattern.burst, pattern.burst_start, pattern.burst_end) == (3, D(2024, 1, 10), D(2024, 3, 10))
+
+
+def item(ident: str, owner: str, priority: str, due: str, status: str = "open", completed: str | None = None) -> dict[str, Any]:
+    return {"id": ident, "description": f"Action {ident}", "owner": owner, "priority": priority, "due": due, "status": status,
+            **({"completed_on": completed} if completed else {})}
+
+
+# Reference date 2024-07-01; the incident resolved on 2024-06-01. Windows: critical 7 days, high 28, due soon: 14 days.
+WEEKLY_REVIEW = [
+    item("A1", "Platform team", "low", "2024-06-05"),  # overdue
+    item("A2", "Platform team", "critical", "2024-07-20"),
+    item("A3", "Data_ops", "high", "2024-07-10"),  # due in 9 days: soon
+    item("A4", "Database", "high", "2024-07-15"),  # due in 14 days: soon (the boundary)
+    item("A5", "Network", "medium", "2024-07-16"),  # due in 15 days: not soon
+    item("A6", "Platform team", "critical", "2024-06-05", "done", "2024-06-08"),  # closed in 7 days: on time (the boundary)
+    item("A7", "Platform team", "critical", "2024-06-05", "done", "2024-06-09"),  # closed in 8 days: late
+    item("A8", "Data_ops", "high", "2024-06-20", "wont-do", "2024-06-21"),
+    item("A9", "Queue", "low", "2024-06-20"),  # overdue
+]
+
+
+def test_the_weekly_review_figures() -> None:
+    doc = incident("INC-1", "2024-06-01")
+    doc["action_items"] = WEEKLY_REVIEW
+    f = figures.action_figures(knowledge_base(doc))
+    assert len(f.all) == 9
+    assert [a.id for a in f.open] == ["A2", "A3", "A4", "A5", "A1", "A9"]  # by priority, then due date
+    assert [a.id for a in f.overdue] == ["A1", "A9"]
+    assert [a.id for a in f.due_soon] == ["A3", "A4"]  # an overdue item is not 'due soon'
+    assert [(p, [a.id for a in items]) for p, items in f.groups] == [
+        ("critical", ["A2"]), ("high", ["A3", "A4"]), ("medium", ["A5"]), ("low", ["A1", "A9"])
+    ]
+    assert [(r.priority, r.window_days, r.closed, r.on_time) for r in f.on_time] == [
+        ("critical", 7, 2, 1), ("high", 28, 0, 0), ("medium", 61, 0, 0), ("low", 92, 0, 0)
+    ]
+    assert f.on_time_overall == 50.0
+    assert f.average_days_to_close == 7.5
+    assert f.completion_all == 25.0  # 2 done of 8 (wont-do is left out)
+    # by open items, then overdue, then name without case ('_' sorts before letters in lower case, after them in upper)
+    assert [(r.owner, r.total, r.done, r.open, r.overdue) for r in f.owners] == [
+        ("Platform team", 4, 2, 2, 1),
+        ("Queue", 1, 0, 1, 1),
+        ("Data_ops", 2, 0, 1, 0),
+        ("Database", 1, 0, 1, 0),
+        ("Network", 1, 0, 1, 0),
+    ]
+
+
+def test_no_closed_item_has_no_average_time_to_close() -> None:
+    doc = incident("INC-1", "2024-06-01")
+    doc["action_items"] = [item("A1", "SRE", "high", "2024-08-01")]
+    f = figures.action_figures(knowledge_base(doc))
+    assert (f.average_days_to_close, f.on_time_overall, f.completion_all) == (None, None, 0.0)
+
+
+def test_values_outside_the_configured_sets_sort_last() -> None:
+    """A document checked without settings may hold a severity, priority or category the site does not list."""
+    doc = incident("INC-1", "2024-06-01", severity=9)
+    doc["action_items"] = [item("A1", "SRE", "someday", "2024-06-10"), item("A2", "SRE", "low", "2024-06-20"),
+                           item("A3", "SRE", "critical", "2024-06-30")]
+    doc["root_causes"] = [{"description": "x", "category": "aaa-unlisted", "five_whys": []},
+                          {"description": "y", "category": "process-gap", "five_whys": []}]
+    document = Document.model_validate(doc)  # no settings: any value is kept
+    kb = build_knowledge_base([(document, "content/incidents/INC-1.yaml")], SETTINGS)
+    f = figures.action_figures(kb)
+    assert [a.id for a in f.open] == ["A3", "A2", "A1"]
+    assert [p for p, _ in f.groups] == ["critical", "low", "someday"]
+    assert figures.category_keys(kb) == ["process-gap", "aaa-unlisted"]
+    assert figures.history(kb).per_period == {1: [0], 2: [0], 3: [0], 4: [0], 9: [1]}
+
+
+def test_history_counts_two_of_a_kind_in_one_period() -> None:
+    h = figures.history(knowledge_base(
+        incident("INC-A", "2024-01-10", severity=2, near_miss=True),
+        incident("INC-B", "2024-01-20", severity=2, near_miss=True),
+    ))
+    assert (h.periods, h.per_period, h.counts, h.near_misses) == (["2024-01"], {1: [0], 2: [2], 3: [0], 4: [0]}, [2], [2])
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ([], (0, None, None)),
+        ([D(2024, 1, 1)], (1, D(2024, 1, 1), D(2024, 1, 1))),
+        # 12-month windows: 2023-03-01 up to 2024-03-01 (exclusive) holds three; the last date starts a window of one
+        ([D(2023, 3, 1), D(2023, 6, 1), D(2024, 2, 29), D(2024, 3, 1)], (3, D(2023, 3, 1), D(2024, 2, 29))),
+        ([D(2024, 3, 1), D(2023, 6, 1), D(2023, 3, 1), D(2024, 2, 29)], (3, D(2023, 3, 1), D(2024, 2, 29))),  # any order
+        # two windows of two: the first found is kept
+        ([D(2020, 1, 1), D(2020, 2, 1), D(2022, 1, 1), D(2022, 2, 1)], (2, D(2020, 1, 1), D(2020, 2, 1))),
+        ([D(2020, 1, 1), D(2021, 1, 1)], (1, D(2020, 1, 1), D(2020, 1, 1))),  # a window ends before the same day next year
+    ],
+)
+def test_densest_window(dates: list[dt.date], expected: tuple[int, dt.date | None, dt.date | None]) -> None:
+    assert figures.densest_window(dates, 12) == expected
+
+
+def test_recurring_factors_group_the_same_wording_and_count_incidents() -> None:
+    kb = knowledge_base(
+        incident("INC-1", "2024-01-10", factors=[("Missing alert on disk usage", "technology"), ("Data_sync lag", "process")]),
+        incident("INC-2", "2024-02-10", factors=[("missing alert on disk usage.", "process"),
+                                                 ("Database failover untested", "environment")]),
+        incident("INC-3", "2024-03-10", factors=[("Data_sync lag", "process"), ("Database failover untested", "environment"),
+                                                 ("Missing  alert on disk usage", "technology"), ("Only here", "people")]),
+    )
+    found = [(r.text, r.category, [i.id for i in r.incidents]) for r in figures.recurring_factors(kb.incidents)]
+    assert found == [
+        ("Missing alert on disk usage", "technology", ["INC-1", "INC-2", "INC-3"]),  # as first written, with its category
+        ("Data_sync lag", "process", ["INC-1", "INC-3"]),  # two incidents each: by text without case
+        ("Database failover untested", "environment", ["INC-2", "INC-3"]),
+    ]

@@ -394,3 +394,25 @@ def test_slugify(value: str, slug: str) -> None:
     from pmsite.analyse import slugify
 
     assert slugify(value) == slug
+
+
+@pytest.mark.parametrize(
+    ("ch", "what"),
+    [("\ud800", "a lone surrogate (U+D800)"), ("\udfff", "a lone surrogate (U+DFFF)"), ("\uffff", "the non-character U+FFFF")],
+)
+def test_a_lone_surrogate_from_json_is_named(ch: str, what: str) -> None:
+    """YAML cannot carry a lone surrogate, but JSON can (``json.loads('"\\\\ud800"')``): an importer's input."""
+    from pydantic import ValidationError
+
+    from pmsite.model import Document
+
+    with pytest.raises(ValidationError) as raised:
+        Document.model_validate(valid_doc(title=f"Outage {ch}"), context={"settings": Settings()})
+    assert [e["msg"] for e in raised.value.errors()] == [f"expected text without control characters, got {what} at character 8"]
+
+
+@pytest.mark.parametrize("ch", ["\ud7ff", "\ue000", "\ufffd"])  # beside the surrogates, and the replacement character
+def test_characters_beside_the_refused_ranges_are_text(ch: str) -> None:
+    from pmsite.model import Document
+
+    assert Document.model_validate(valid_doc(title=f"Outage {ch}"), context={"settings": Settings()}).title == f"Outage {ch}"

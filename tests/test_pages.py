@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import Build, mkdocs_build, shared, valid_doc, write_site
+from conftest import Build, build_in_process, dump, mkdocs_build, shared, valid_doc, write_site
 from values import expected_texts, normalise
 
 MAXIMAL = valid_doc(
@@ -249,3 +249,16 @@ def test_page_size_does_not_grow_with_the_corpus(tmp_path: Path) -> None:
     small, large = incident_page_size(2), incident_page_size(30)
     # the related list is capped, so only ids in it may differ; the navigation does not grow
     assert abs(large - small) < 2000, (small, large)
+
+
+def test_the_build_logs_each_checklist_warning_once_at_its_place(tmp_path: Path) -> None:
+    no_end = valid_doc(id="INC-A")
+    no_end["timeline"] = no_end["timeline"][:2]  # no event of kind 'resolution'
+    root = write_site(tmp_path / "kb", {"a.yaml": no_end, "b.yaml": valid_doc(id="INC-B")})
+    line = dump(no_end).splitlines().index("timeline:") + 2  # where the value starts: its first item, below the key
+    built = build_in_process(root, strict=False)
+    assert built.ok
+    assert [entry for entry in built.log.splitlines() if "pmsite: content/" in entry] == [
+        f"WARNING -  pmsite: content/incidents/a.yaml:{line}:1: PM103 timeline: no event of kind 'resolution': "
+        "add when the incident was resolved"
+    ]
