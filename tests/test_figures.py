@@ -768,3 +768,45 @@ def test_recurring_factors_group_the_same_wording_and_count_incidents() -> None:
         ("Data_sync lag", "process", ["INC-1", "INC-3"]),  # two incidents each: by text without case
         ("Database failover untested", "environment", ["INC-2", "INC-3"]),
     ]
+
+
+def test_nearest_takes_n_incidents_each_side_by_time_from_each_bucket() -> None:
+    days = [1, 2, 3, 5, 8, 13, 21, 22]
+    kb = knowledge_base(*(incident(f"INC-{d:02d}", f"2024-01-{d:02d}") for d in days))
+    by_day = {inc.date.day: inc for inc in kb.incidents}
+    newest_first = [by_day[d] for d in sorted(days, reverse=True)]
+    kb._bucket_keys = {}
+
+    def nearest(bucket_days: list[int], day: int, n: int = 2) -> list[int]:
+        bucket = buckets.setdefault(tuple(bucket_days), [by_day[d] for d in bucket_days])
+        return [i.date.day for i in kb._nearest(bucket, by_day[day], n)]
+
+    buckets: dict[tuple[int, ...], list[Any]] = {tuple(sorted(days, reverse=True)): newest_first}
+    assert nearest([22, 21, 13, 8, 5, 3, 2, 1], 8) == [21, 13, 8, 5, 3]
+    assert nearest([22, 21, 13, 8, 5, 3, 2, 1], 22) == [22, 21, 13]  # the newest: nothing newer
+    assert nearest([22, 21, 13, 8, 5, 3, 2, 1], 1) == [3, 2, 1]
+    assert nearest([22, 13, 5, 3, 2, 1], 2) == [5, 3, 2, 1]  # another bucket has its own positions
+    assert nearest([22, 13, 5, 3, 2], 22) == [22, 13, 5, 3, 2]  # 2n + 1 incidents: all of them
+
+
+@pytest.mark.parametrize(
+    ("word", "singular"),
+    [("allies", "ally"), ("policies", "policy"), ("flies", "flie"),  # '-ies' needs more than five letters, then '-s' applies
+     ("tests", "test"), ("runs", "runs"), ("class", "class"), ("disks", "disk")],  # '-s' needs more than four
+)
+def test_singular(word: str, singular: str) -> None:
+    assert figures._singular(word) == singular
+
+
+def test_name_mask_masks_names_of_three_letters_or_more_and_leaves_text_without_names() -> None:
+    mask = figures._name_mask({"api", "orders-db", "orders", "db"})
+    assert mask("api timeouts on orders-db and orders; db lag", "‹n›") == "‹n› timeouts on ‹n› and ‹n›; db lag"
+    assert figures._name_mask({"db"})("db lag", "‹n›") == "db lag"  # no name long enough: the text as it is
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("Missing  alert, on-disk usage!", "missing alert on disk usage"), ("TTL  too long.", "ttl too long")],
+)
+def test_normalise_factor(text: str, key: str) -> None:
+    assert figures.normalise_factor(text) == key
