@@ -810,3 +810,14 @@ def test_name_mask_masks_names_of_three_letters_or_more_and_leaves_text_without_
 )
 def test_normalise_factor(text: str, key: str) -> None:
     assert figures.normalise_factor(text) == key
+
+
+def test_a_theme_takes_one_second_term_the_most_shared_then_alphabetical() -> None:
+    kb = knowledge_base(
+        incident("INC-A", "2024-01-10", factors=process("Failover runbook outdated and stale, alerts missing")),
+        incident("INC-B", "2024-02-10", factors=process("Runbook outdated and stale; alerts missing")),
+        incident("INC-C", "2024-03-10", factors=process("Stale runbook outdated, escalation unclear")),
+    )
+    # all three: outdated, runbook, stale (the first alphabetically leads); two: alert, missing
+    (theme,) = branch(kb, "process").themes
+    assert (theme.label, theme.terms) == ("outdated · runbook", ("outdated", "runbook"))
