@@ -97,6 +97,7 @@ def summary(theme: FactorTheme) -> tuple[str, str, tuple[str, ...], list[str], l
         (D(2020, 1, 1), D(2029, 12, 31), "quarter"),  # 2020-Q1..2029-Q4: 40 quarters
         (D(2020, 1, 1), D(2030, 1, 1), "year"),  # 2020-Q1..2030-Q1: 41 quarters
         (D(2010, 6, 1), D(2024, 2, 1), "year"),
+        (D(2020, 7, 1), D(2030, 7, 1), "year"),  # 2020-Q3..2030-Q3: 41 quarters (July is in Q3, not Q2)
     ],
 )
 def test_period_step_by_span(first: dt.date, last: dt.date, step: str) -> None:
@@ -164,7 +165,7 @@ def test_quantile_interpolates_between_ranks(values: list[float], q: float, expe
 
 
 def test_quantile_of_nothing_is_an_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^no values$"):
         figures.quantile([], 0.5)
 
 
