@@ -179,7 +179,8 @@ class SiteBuilder:
         self.digests = digests or {}  # source path -> digest of its bytes, for fingerprints
         self._catalog_cache: dict[str, Any] | None = None  # the listings' data, shared by data file and fingerprints
         self._actions_cache: dict[str, Any] | None = None
-        self._sources_cache: tuple[dict[str, str], Any] | None = None  # per incident, a digest of its source
+        self._sources_cache: tuple[dict[str, str], str] | None = None  # see _sources
+        self._incident_fingerprints: dict[str, str] = {}
         self.settings = settings
         self.templates = templates
         self.markdown = markdown
@@ -531,15 +532,20 @@ class SiteBuilder:
 
     def incident_fingerprint(self, inc: Incident) -> str:
         """A digest of what an incident's page and its entries in the data files are made of: its
-        source, the slugs of the names it links, and each incident it lists as related."""
-        source, names = self._sources()
-        related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
-        return _digest(names, source[inc.id], inc.url, inc.source_uri, related)
+        source, the slugs of the names it links, and each incident it lists as related. Computed
+        once per build: the page and each data file's entry ask for it."""
+        found = self._incident_fingerprints.get(inc.id)
+        if found is None:
+            source, names = self._sources()
+            related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
+            found = self._incident_fingerprints[inc.id] = _digest(names, source[inc.id], inc.url, inc.source_uri, related)
+        return found
 
-    def _sources(self) -> tuple[dict[str, str], Any]:
+    def _sources(self) -> tuple[dict[str, str], str]:
+        """Per incident, a digest of its source; and one digest of every category's and service's slug."""
         if self._sources_cache is None:
             source = {inc.id: self.digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in self.kb.incidents}
-            self._sources_cache = source, (sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
+            self._sources_cache = source, _digest(sorted(self.category_slugs.items()), sorted(self.service_slugs.items()))
         return self._sources_cache
 
     def _listing_options(self, kind: str) -> Any:
