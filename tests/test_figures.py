@@ -472,16 +472,24 @@ def test_themes_ordered_by_incidents_wordings_first_then_label() -> None:
     assert (b.count, b.incident_count, b.single) == (10, 5, 1)  # "Disk quota unknown" recurs nowhere
 
 
-def test_a_factor_lands_in_one_theme_at_most() -> None:
-    kb = knowledge_base(
-        incident("INC-A", "2024-01-10", factors=process("Stale runbook for failover")),
-        incident("INC-B", "2024-02-10", factors=process("Failover runbook untested")),
-        incident("INC-C", "2024-03-10", factors=process("Failover drill skipped")),
-    )
-    # "failover" names 3 incidents, "runbook" 2: the greedy pass takes "failover" and every factor with it;
-    # "runbook" is in 2 of its 3 factors, so it only sharpens the label.
+@pytest.mark.parametrize(
+    ("texts", "label", "terms"),
+    [
+        # "failover" names 3 incidents, "runbook" 2: the greedy pass takes "failover" and every factor with it;
+        # "runbook" is in 2 of its 3 factors, so it only sharpens the label.
+        (["Stale runbook for failover", "Failover runbook untested", "Failover drill skipped"],
+         "failover · runbook", ("failover", "runbook")),
+        # all three: outdated, runbook, stale (the first alphabetically leads, then one more, the first of
+        # the rest alphabetically); two: alert, missing
+        (["Failover runbook outdated and stale, alerts missing", "Runbook outdated and stale; alerts missing",
+          "Stale runbook outdated, escalation unclear"], "outdated · runbook", ("outdated", "runbook")),
+    ],
+)
+def test_a_factor_lands_in_one_theme_at_most(texts: list[str], label: str, terms: tuple[str, ...]) -> None:
+    kb = knowledge_base(*(incident(ident, started, factors=process(text))
+                          for ident, started, text in zip(["INC-A", "INC-B", "INC-C"], ["2024-01-10", "2024-02-10", "2024-03-10"], texts)))
     (theme,) = branch(kb, "process").themes
-    assert (theme.label, theme.terms) == ("failover · runbook", ("failover", "runbook"))
+    assert (theme.label, theme.terms) == (label, terms)
     assert [i.id for i in theme.incidents] == ["INC-C", "INC-B", "INC-A"]
     assert branch(kb, "process").single == 0
 
@@ -812,13 +820,3 @@ def test_name_mask_masks_names_of_three_letters_or_more_and_leaves_text_without_
 def test_normalise_factor(text: str, key: str) -> None:
     assert figures.normalise_factor(text) == key
 
-
-def test_a_theme_takes_one_second_term_the_most_shared_then_alphabetical() -> None:
-    kb = knowledge_base(
-        incident("INC-A", "2024-01-10", factors=process("Failover runbook outdated and stale, alerts missing")),
-        incident("INC-B", "2024-02-10", factors=process("Runbook outdated and stale; alerts missing")),
-        incident("INC-C", "2024-03-10", factors=process("Stale runbook outdated, escalation unclear")),
-    )
-    # all three: outdated, runbook, stale (the first alphabetically leads); two: alert, missing
-    (theme,) = branch(kb, "process").themes
-    assert (theme.label, theme.terms) == ("outdated · runbook", ("outdated", "runbook"))
