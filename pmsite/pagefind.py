@@ -136,6 +136,12 @@ class PagefindService:
             self._proc.stdout.close()
         self._stderr.close()
 
+    def kill(self) -> None:
+        """Stop the process at once, from any thread: whoever waits for a reply gets an error
+        (a preview's next save no longer needs the index being written; ``close`` still tidies up)."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+
     def _write_loop(self) -> None:
         stdin = self._proc.stdin
         assert stdin is not None

@@ -177,6 +177,12 @@ class SearchIndex:
         written = [p for p in out_dir.rglob("*") if p.is_file()]
         return IndexStats(self.records, self.pages, len(written), sum(p.stat().st_size for p in written))
 
+    def abort(self) -> None:
+        """Stop the indexer at once from another thread: the owner's next step fails with SearchError."""
+        service = self._service
+        if service is not None:
+            service.kill()
+
     def close(self) -> None:
         if self._service is not None:
             self._service.close()

@@ -4,9 +4,12 @@ edit changed, and the folder it leaves is byte for byte the site a full build ma
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -169,3 +172,47 @@ def test_serve_watches_the_theme_overrides_and_not_the_incidents_twice(kb: Path)
     config = config.plugins.on_config(config)
     server = config.plugins["pmsite"].on_serve(Server(), config=config, builder=None)
     assert server.watched == [str(kb / "overrides")]
+
+
+def test_a_save_while_the_search_index_is_written_stops_the_indexer_at_once(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At 10,000 incidents Pagefind takes both cores for about ten seconds after each save; the next
+    save kills it instead of rendering its pages beside it. The job ends quietly, the rebuild stays
+    incremental, and the folder is still the full build once the new job has written everything."""
+    from pmsite.pagefind import PagefindService
+    from pmsite.search import SearchIndex
+
+    preview = tmp_path / "preview"
+    preview_build(kb, preview)
+    services: list[PagefindService] = []
+    indexing = threading.Event()
+    start_writing, service_init = SearchIndex.start_writing, PagefindService.__init__
+
+    def recorded(self: PagefindService, config: dict[str, object]) -> None:
+        service_init(self, config)
+        services.append(self)
+
+    def held(self: SearchIndex, out_dir: Path) -> None:
+        if len(services) == 1:  # the first job's indexer: hold it until the next save stops it
+            indexing.set()
+            services[0]._proc.wait(timeout=60)
+        start_writing(self, out_dir)
+
+    monkeypatch.setattr(PagefindService, "__init__", recorded)
+    monkeypatch.setattr(SearchIndex, "start_writing", held)
+    (kb / "content" / "incidents" / "c.yaml").write_text(dump(dict(C, title="Search index rebuild stalled overnight")))
+    config = load_config(str(kb / "mkdocs.yml"), site_dir=str(preview))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)  # its data files and index follow in the background
+    assert indexing.wait(timeout=60)
+    before = stamps(preview)
+    (kb / "content" / "incidents" / "b.yaml").write_text(dump(dict(B, title="Orders database failover during planned maintenance")))
+    caplog.clear()
+    preview_build(kb, preview)
+    assert services[0]._proc.returncode == -signal.SIGKILL
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    after = stamps(preview)
+    assert "incidents/inc-2024-0501/index.html" not in [page for page in after if after[page] != before.get(page)]  # not a full rebuild
+    full_build(kb, tmp_path / "full")
+    assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
