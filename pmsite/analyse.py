@@ -180,7 +180,10 @@ def make_incident(doc: Document, source_uri: str, today: dt.date) -> Incident:
 class KnowledgeBase:
     """Every published incident, with indexes by category, service and tag."""
 
-    def __init__(self, incidents: list[Incident], settings: Settings) -> None:
+    def __init__(self, incidents: list[Incident], settings: Settings, previous: KnowledgeBase | None = None) -> None:
+        """``previous``: the knowledge base of the last build with the same settings and date, whose
+        unchanged incidents ``incidents`` reuses (same objects); only the related lists an edit
+        can change are computed again (see :meth:`_stale`)."""
         self.settings = settings
         self.today = settings.today
         # newest first, ties by id: the order every list of incidents uses
@@ -201,7 +204,15 @@ class KnowledgeBase:
             for ref in dict.fromkeys(inc.doc.related):
                 if ref in self.by_id and ref != inc.id:
                     self.referenced_by[ref].append(inc)
-        self._compute_related()
+        self._bucket_keys: dict[int, list[float]] = {}  # per bucket (by id), its members' sort keys; see _keys
+        self._pair_index: dict[tuple[str, str], list[Incident]] = defaultdict(list)  # (category, "s:"/"t:" name)
+        for inc in self.incidents:
+            for cat in inc.categories:
+                for svc in sorted(inc.service_set):
+                    self._pair_index[(cat, "s:" + svc)].append(inc)
+                for tag in sorted(inc.tag_set):
+                    self._pair_index[(cat, "t:" + tag)].append(inc)
+        self._compute_related(self._stale(previous) if previous is not None else None)
 
     # --- related incidents --------------------------------------------------
 
@@ -209,24 +220,93 @@ class KnowledgeBase:
         """The ``n`` incidents of a bucket closest in time to ``inc`` on each side (bucket is newest first)."""
         if len(bucket) <= 2 * n + 1:
             return bucket
-        keys = self._bucket_keys.get(id(bucket))
-        if keys is None:  # once per bucket, not once per incident: this keeps the whole pass linear
-            keys = self._bucket_keys[id(bucket)] = [-b.timestamp for b in bucket]
+        keys = self._keys(bucket)
         pos = bisect.bisect_left(keys, -inc.timestamp)
         return bucket[max(0, pos - n) : pos + n + 1]
 
-    def _compute_related(self) -> None:
-        self._bucket_keys: dict[int, list[float]] = {}
+    def _keys(self, bucket: list[Incident]) -> list[float]:
+        keys = self._bucket_keys.get(id(bucket))
+        if keys is None:  # once per bucket, not once per incident: this keeps the whole pass linear
+            keys = self._bucket_keys[id(bucket)] = [-b.timestamp for b in bucket]
+        return keys
+
+    def _bucket_names(self, inc: Incident) -> list[tuple[str, ...]]:
+        """The lists an incident's related candidates come from: one per category, service, tag,
+        and category with service or tag (so a rare pair is not drowned by a common category)."""
+        cats, svcs, tags = sorted(inc.category_set), sorted(inc.service_set), sorted(inc.tag_set)
+        names: list[tuple[str, ...]] = []
+        for cat in cats:
+            names.append(("category", cat))
+            names.extend(("pair", cat, "s:" + s) for s in svcs)
+            names.extend(("pair", cat, "t:" + t) for t in tags)
+        names.extend(("service", s) for s in svcs)
+        names.extend(("tag", t) for t in tags)
+        return names
+
+    def _bucket(self, name: tuple[str, ...]) -> list[Incident]:
+        if name[0] == "pair":
+            return self._pair_index.get((name[1], name[2]), [])
+        index = {"category": self.by_category, "service": self.by_service, "tag": self.by_tag}[name[0]]
+        return index.get(name[1], [])
+
+    def _holding(self, bucket: list[Incident], inc: Incident, n: int) -> list[Incident]:
+        """The members of a bucket whose :meth:`_nearest` window holds ``inc`` (a member)."""
+        if len(bucket) <= 2 * n + 1:
+            return bucket
+        keys = self._keys(bucket)
+        at = bisect.bisect_left(keys, -inc.timestamp)
+        while bucket[at] is not inc:  # past the incidents that started at the same moment
+            at += 1
+        holding = []
+        for j in range(max(0, at - n), len(bucket)):
+            start = bisect.bisect_left(keys, keys[j])  # where member j's window is centred
+            if start > at + n:
+                break
+            if start >= at - n:
+                holding.append(bucket[j])
+        return holding
+
+    def _stale(self, previous: KnowledgeBase) -> set[int]:
+        """Which incidents (by ``id()``) need their related list computed again after an edit.
+
+        An incident reused from ``previous`` keeps its list unless an incident that changed
+        (edited, added or removed) was or is in one of its candidate windows, or names it or is
+        named by it. Any other incident's windows hold the same members as before: the change lies
+        outside them, and members only shift position. A bucket small enough to be taken whole
+        (at most 2n+1 members, before or after the change) is every member's window, so all of
+        its members are stale.
+        """
+        now_ids = {id(inc) for inc in self.incidents}
+        before_ids = {id(inc) for inc in previous.incidents}
+        removed = [inc for inc in previous.incidents if id(inc) not in now_ids]
+        added = [inc for inc in self.incidents if id(inc) not in before_ids]
+        stale = {id(inc) for inc in added}
+        width = self.settings.related_limit + 1
+        whole = 2 * width + 1  # a bucket this small is every member's window
+        self._bucket_keys = {}
+        previous._bucket_keys = {}
+        for kb, changed in ((previous, removed), (self, added)):
+            for inc in changed:
+                for name in kb._bucket_names(inc):
+                    before, after = previous._bucket(name), self._bucket(name)
+                    if len(before) <= whole or len(after) <= whole:
+                        stale.update(id(m) for m in before)
+                        stale.update(id(m) for m in after)
+                    else:
+                        stale.update(id(m) for m in kb._holding(kb._bucket(name), inc, width))
+                stale.update(id(other) for other in kb.referenced_by.get(inc.id, []))  # they name it...
+                stale.update(id(kb.by_id[ref]) for ref in inc.doc.related if ref in kb.by_id)  # ...it names them
+        previous._bucket_keys.clear()
+        return stale
+
+    def _compute_related(self, stale: set[int] | None = None) -> None:
+        """Each incident's related list; with ``stale`` given, only those incidents' lists."""
+        self._bucket_keys = {}
         limit = self.settings.related_limit
-        pair_index: dict[tuple[str, str], list[Incident]] = defaultdict(list)
-        for inc in self.incidents:
-            for cat in inc.categories:
-                for svc in sorted(set(inc.doc.services)):
-                    pair_index[(cat, "s:" + svc)].append(inc)
-                for tag in sorted(set(inc.doc.tags)):
-                    pair_index[(cat, "t:" + tag)].append(inc)
         width = limit + 1
         for inc in self.incidents:
+            if stale is not None and id(inc) not in stale:
+                continue
             explicit: list[Incident] = []
             for ref in dict.fromkeys(inc.doc.related):
                 if ref in self.by_id and ref != inc.id:
@@ -235,18 +315,11 @@ class KnowledgeBase:
                 if back not in explicit:
                     explicit.append(back)
             cats, svcs, tags = inc.category_set, inc.service_set, inc.tag_set
-            buckets: list[list[Incident]] = []
-            for cat in sorted(cats):
-                buckets.append(self.by_category[cat])
-                buckets.extend(pair_index[(cat, "s:" + s)] for s in sorted(svcs))
-                buckets.extend(pair_index[(cat, "t:" + t)] for t in sorted(tags))
-            buckets.extend(self.by_service[s] for s in sorted(svcs))
-            buckets.extend(self.by_tag[t] for t in sorted(tags))
             skip = {inc.id, *(e.id for e in explicit)}
             seen: set[str] = set()
             scored = []
-            for bucket in buckets:
-                for other in self._nearest(bucket, inc, width):
+            for name in self._bucket_names(inc):
+                for other in self._nearest(self._bucket(name), inc, width):
                     oid = other.id
                     if oid in seen or oid in skip:
                         continue
@@ -295,11 +368,24 @@ def _reason_words(cats: list[str], svcs: list[str], tags: list[str]) -> list[str
     return out
 
 
-def build_knowledge_base(documents: list[tuple[Document, str]], settings: Settings) -> KnowledgeBase:
+def build_knowledge_base(
+    documents: list[tuple[Document, str]], settings: Settings, previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
     """Turn (document, source path) pairs into the analysed knowledge base.
 
-    Only published documents enter, unless the settings preview drafts.
+    Only published documents enter, unless the settings preview drafts. ``previous`` (the last
+    build's, as a live preview keeps it) lets an unchanged document (the same object) keep its
+    incident and, unless an edit reaches it, its related list; the result is the same as without.
     """
     today = settings.today
     chosen = [(d, s) for d, s in documents if d.published or settings.publish_drafts]
-    return KnowledgeBase([make_incident(d, s, today) for d, s in chosen], settings)
+    if previous is None or previous.settings != settings or previous.today != today:
+        return KnowledgeBase([make_incident(d, s, today) for d, s in chosen], settings)
+    kept = {id(inc.doc): inc for inc in previous.incidents}  # previous keeps the documents alive: ids are unique
+    incidents = []
+    for doc, source_uri in chosen:
+        inc = kept.get(id(doc))
+        if inc is None or inc.doc is not doc or inc.source_uri != source_uri:
+            inc = make_incident(doc, source_uri, today)
+        incidents.append(inc)
+    return KnowledgeBase(incidents, settings, previous)

@@ -94,7 +94,7 @@ class Engine:
         self.incidents_dir = incidents_dir.strip("/")
         self.base = base or Path.cwd()
         self.markdown = MarkdownRenderer(markdown_extensions or [], markdown_configs or {})
-        store = cache if cache is not None else {}
+        store = self._store = cache if cache is not None else {}
         # Kept between rebuilds while no template file is added, removed or changed: compiling the
         # templates costs more than rendering the few pages a preview's rebuild renders.
         self.templates_stamp = files_stamp([*(override_dirs or []), PACKAGE_TEMPLATES])
@@ -135,7 +135,8 @@ class Engine:
         kept = {id(doc) for doc, _ in docs}
         for key in [k for k in self._findings if k not in kept]:  # files edited or removed since
             del self._findings[key]
-        self.kb = build_knowledge_base(docs, self.settings)
+        # The last build's analysis, kept between rebuilds: an edit recomputes only the related lists it reaches.
+        self.kb = self._store["kb"] = build_knowledge_base(docs, self.settings, self._store.get("kb"))
         self.builder = SiteBuilder(
             self.kb,
             self.settings,
@@ -244,13 +245,12 @@ class Engine:
         """Send every incident to the search indexer now: it works on another core while pages render."""
         assert self.kb is not None, "plan() first"
         self.stop_search_index()
-        index = SearchIndex()
+        index = self._search = SearchIndex()  # before the records go in: abort_search_index may stop it meanwhile
         try:
             index.add_records(incident_records(self.kb))
         except BaseException:
-            index.close()
+            self.stop_search_index()
             raise
-        self._search = index
 
     def start_writing_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> None:
         """Add the (url, title, content HTML) hand-written pages and start writing the index (on another core)."""
@@ -277,6 +277,13 @@ class Engine:
         """The search index of every incident and of the given hand-written pages, in one go."""
         self.start_writing_search_index(site_dir, pages)
         return self.finish_search_index()
+
+    def abort_search_index(self) -> None:
+        """Stop the index being written, from another thread, without waiting (a preview's next save
+        no longer needs it); the thread writing it gets a SearchError."""
+        index = self._search
+        if index is not None:
+            index.abort()
 
     def stop_search_index(self) -> None:
         """Stop an index that will not be written (the build failed)."""
