@@ -98,8 +98,9 @@ def _blaming_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _canonical(found: str, settings: Settings) -> str:
-    folded = " ".join(found.lower().split())
-    return next(p for p in settings.blaming_phrases if " ".join(p.lower().split()) == folded)
+    """The configured phrase a match came from, matched by the same rule as the search: Python's
+    case-insensitive matching and ``str.lower`` disagree on some letters (Turkish İ, long ſ)."""
+    return next(p for p in settings.blaming_phrases if _phrase_pattern(p).fullmatch(found))
 
 
 def findings(doc: Document, settings: Settings) -> list[Finding]:
