@@ -347,7 +347,11 @@ def test_csv_evidence_that_would_not_validate_is_left_out(tmp_path: Path) -> Non
      "t.csv:1: column 3 \"evidance\": unknown column; did you mean 'evidence'?"),
     ("timestamp,event\n2024-09-03T04:40:00Z,\n", "t.csv:2: event: expected a text, got an empty cell"),
     ("", "t.csv: empty file; expected a header row: timestamp, event, actor, evidence, kind"),
-], ids=["no-offset", "header-only", "unknown-column", "empty-event", "empty-file"])
+    ("timestamp,event\n1969-12-31T23:59:59Z,Alert fired\n",
+     "t.csv:2: timestamp: expected a time between 1970-01-01 and 2100-12-31, got \"1969-12-31T23:59:59Z\""),
+    ("timestamp,event\n2101-01-01T00:00:00Z,Alert fired\n",
+     "t.csv:2: timestamp: expected a time between 1970-01-01 and 2100-12-31, got \"2101-01-01T00:00:00Z\""),
+], ids=["no-offset", "header-only", "unknown-column", "empty-event", "empty-file", "before-1970", "after-2100"])
 def test_csv_problems_are_located(tmp_path: Path, content: str, message: str) -> None:
     (tmp_path / "t.csv").write_text(content, encoding="utf-8")
     proc = run("draft", "--from", "csv", "t.csv", cwd=kb(tmp_path))
@@ -503,3 +507,21 @@ def test_untrusted_text_is_kept_as_text_without_control_characters(tmp_path: Pat
     assert timeline(doc)[0][1] == ("**Rolled back** <script>alert(1)</script> [x](javascript:alert(1))\nnext line[31m "
                                    "evil \U0001f525 \"quoted\" \\ back tab")
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f\u202e\u2028]", text)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("4133980800", 'ts: expected a time between 1970-01-01 and 2100-12-31, got "4133980800"'),  # 2101-01-01T00:00:00Z
+    (4133980800, "ts: expected a time between 1970-01-01 and 2100-12-31, got 4133980800"),
+])
+def test_slack_times_after_the_format_range_are_located(value: object, message: str) -> None:
+    from pmsite.importers.common import DraftError, from_epoch
+
+    with pytest.raises(DraftError) as caught:
+        from_epoch(value, "ts")
+    assert str(caught.value) == message
+
+
+def test_the_last_second_of_the_format_range_is_a_slack_time() -> None:
+    from pmsite.importers.common import from_epoch
+
+    assert from_epoch("4133980799", "ts").isoformat() == "2100-12-31T23:59:59+00:00"

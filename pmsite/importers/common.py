@@ -28,7 +28,7 @@ from ..load import YamlProblem, parse_yaml, validate_data
 from ..model import ID_PATTERN
 from ..scaffold import taken_ids
 from ..schema import SCHEMA_ID
-from ..settings import TIMELINE_KINDS, Settings
+from ..settings import EARLIEST_DATE, LATEST_DATE, TIMELINE_KINDS, Settings
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a tool's export; a larger file is almost certainly the wrong one
 COMMENT_COLUMN = 34  # inline comments line up here, as in `pmsite new` drafts
@@ -150,6 +150,13 @@ def parse_time(value: Any, where: str) -> dt.datetime:
         raise DraftError(f"{where}: expected an ISO 8601 timestamp with an offset, got {shown(value)}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise DraftError(f"{where}: expected a timestamp with an offset (Z or +hh:mm), got {shown(value)} without one")
+    return _in_range(moment, value, where)
+
+
+def _in_range(moment: dt.datetime, value: Any, where: str) -> dt.datetime:
+    """The format's range (the model refuses times outside it): a located error here, not a draft that would not validate."""
+    if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+        raise DraftError(f"{where}: expected a time between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, got {shown(value)}")
     return moment
 
 
@@ -165,7 +172,7 @@ def from_epoch(value: Any, where: str) -> dt.datetime:
     seconds = float(value) if number or text else None
     if seconds is None or not math.isfinite(seconds) or not 0 <= seconds < 253402300800:
         raise DraftError(f"{where}: expected seconds since 1970 (like \"1710513420.000200\"), got {shown(value)}")
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return _in_range(dt.datetime.fromtimestamp(seconds, dt.UTC), value, where)
 
 
 def iso(moment: dt.datetime) -> str:
