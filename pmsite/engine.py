@@ -93,8 +93,16 @@ class Engine:
         self.docs_dir = docs_dir
         self.incidents_dir = incidents_dir.strip("/")
         self.base = base or Path.cwd()
-        self.markdown = MarkdownRenderer(markdown_extensions or [], markdown_configs or {})
         store = self._store = cache if cache is not None else {}
+        extensions, configs = markdown_extensions or [], markdown_configs or {}
+        # Conversions are kept between rebuilds for extensions named by string (an extension object is new
+        # in every configuration load, so its results are not shared).
+        shared = all(isinstance(e, str) for e in extensions)
+        key = "markdown:" + repr((extensions, configs))
+        for other in [k for k in store if k.startswith("markdown:") and k != key]:  # one configuration's at a time
+            del store[other]
+        conversions = store.setdefault(key, {}) if shared else None
+        self.markdown = MarkdownRenderer(extensions, configs, cache=conversions)
         # Kept between rebuilds while no template file is added, removed or changed: compiling the
         # templates costs more than rendering the few pages a preview's rebuild renders.
         self.templates_stamp = files_stamp([*(override_dirs or []), PACKAGE_TEMPLATES])
@@ -145,6 +153,7 @@ class Engine:
             checklist=lambda inc: checks(inc.doc, self.settings, self.findings(inc.doc)),
             url_for=self.url_for,
             digests={item.source_uri: item.digest for item in documents},
+            memo=self._store.setdefault("site", {}),
         )
         return self.builder
 

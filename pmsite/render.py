@@ -77,10 +77,17 @@ def sanitise(html: str) -> str:
     )
 
 
+CACHE_LIMIT = 100_000  # converted texts kept, so a long preview session does not grow without bound
+
+
 class MarkdownRenderer:
     """Converts author Markdown with the site's extensions, then sanitises it."""
 
-    def __init__(self, extensions: Iterable[Any] = (), configs: dict[str, Any] | None = None) -> None:
+    def __init__(self, extensions: Iterable[Any] = (), configs: dict[str, Any] | None = None, cache: dict[str, str] | None = None) -> None:
+        """``cache``: text -> sanitised HTML, which a live preview shares between the renderers of its
+        rebuilds (same extensions and configuration); each renderer keeps its own Markdown instance,
+        which is not safe to share between threads."""
+        self._cache = cache if cache is not None else {}
         safe = [e for e in extensions if not (isinstance(e, str) and e.startswith(UNSAFE_EXTENSIONS))]
         names = " ".join(e if isinstance(e, str) else type(e).__module__ for e in safe)
         # typographic extensions rewrite quotes, so quoted prose must go through Markdown
@@ -94,9 +101,14 @@ class MarkdownRenderer:
         text = text.strip()
         if not _SPECIAL.search(text) and not (self._typographic and _QUOTES.search(text)):
             return Markup("<p>%s</p>") % text  # plain prose: the paragraph Markdown would give, without its cost
-        self.conversions += 1
-        html = self._md.reset().convert(text)
-        return Markup(sanitise(html))
+        html = self._cache.get(text)
+        if html is None:
+            self.conversions += 1
+            html = sanitise(self._md.reset().convert(text))
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[text] = html
+        return Markup(html)
 
     def inline(self, text: str) -> Markup:
         """Markdown for a single line (a why, a list item): without the wrapping paragraph."""

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -174,13 +174,17 @@ class SiteBuilder:
         checklist: Callable[[Incident], list[Any]] | None = None,
         url_for: Callable[[str], str] = directory_url,
         digests: Mapping[str, str] | None = None,
+        memo: dict[Any, Any] | None = None,
     ) -> None:
+        """``memo``: results kept from the last build (a live preview passes the same dict each time),
+        reused only for the very same inputs (the same incident objects, which the analysis keeps
+        for unchanged documents) and the same settings and date."""
         self.kb = kb
+        self._memo = memo if memo is not None else {}
         self.digests = digests or {}  # source path -> digest of its bytes, for fingerprints
         self._catalog_cache: dict[str, Any] | None = None  # the listings' data, shared by data file and fingerprints
         self._actions_cache: dict[str, Any] | None = None
         self._sources_cache: tuple[dict[str, str], str] | None = None  # see _sources
-        self._incident_fingerprints: dict[str, str] = {}
         self.settings = settings
         self.templates = templates
         self.markdown = markdown
@@ -188,7 +192,6 @@ class SiteBuilder:
         self.url_for = url_for
         self.specs: dict[str, PageSpec] = {}
         self._by_url: dict[str, PageSpec] = {}
-        self._patterns: dict[tuple[str, str], figures.Pattern] = {}
         self.category_slugs = _unique_slugs(sorted(kb.by_category))
         self.service_slugs = _unique_slugs(sorted(kb.by_service))
         self.open_actions = open_actions_in_review_order(kb)
@@ -464,11 +467,12 @@ class SiteBuilder:
 
     def _pattern(self, kind: str, key: str) -> figures.Pattern:
         """One pattern per category or service, shared by the patterns page and its own page."""
-        cached = self._patterns.get((kind, key))
-        if cached is None:
-            incidents = self.kb.by_category[key] if kind == "category" else self.kb.by_service[key]
-            cached = self._patterns[(kind, key)] = figures.pattern_for(self.kb, key, incidents)
-        return cached
+        incidents = self.kb.by_category[key] if kind == "category" else self.kb.by_service[key]
+        inputs = (self.settings, self.kb.today)
+        kept = self._memo.get(("pattern", kind, key))
+        if kept is None or kept[0] != inputs or not _same(kept[1], incidents):
+            kept = self._memo[("pattern", kind, key)] = (inputs, list(incidents), figures.pattern_for(self.kb, key, incidents))
+        return cast(figures.Pattern, kept[2])
 
     def _render_category(self, spec: PageSpec, *, edit_url: str | None) -> str:
         return self._render_group(spec, "category", f"Root cause: {spec.key}")
@@ -533,13 +537,16 @@ class SiteBuilder:
     def incident_fingerprint(self, inc: Incident) -> str:
         """A digest of what an incident's page and its entries in the data files are made of: its
         source, the slugs of the names it links, and each incident it lists as related. Computed
-        once per build: the page and each data file's entry ask for it."""
-        found = self._incident_fingerprints.get(inc.id)
-        if found is None:
-            source, names = self._sources()
+        once per build (the page and each data file's entry ask for it), and kept for the next
+        while the incident, its related list and the URLs stay the very same."""
+        source, names = self._sources()
+        inputs = (names, inc.url, inc.source_uri, tuple(r.incident.url for r in inc.related))
+        kept = self._memo.get(("incident", inc.id))
+        if kept is None or kept[0] is not inc or kept[1] is not inc.related or kept[2] != inputs:
             related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
-            found = self._incident_fingerprints[inc.id] = _digest(names, source[inc.id], inc.url, inc.source_uri, related)
-        return found
+            fingerprint = _digest(names, source[inc.id], inc.url, inc.source_uri, related)
+            kept = self._memo[("incident", inc.id)] = (inc, inc.related, inputs, fingerprint)
+        return cast(str, kept[3])
 
     def _sources(self) -> tuple[dict[str, str], str]:
         """Per incident, a digest of its source; and one digest of every category's and service's slug."""
@@ -615,6 +622,11 @@ class SiteBuilder:
             "rows": rows,
         }
         return self._actions_cache
+
+
+def _same(kept: list[Any], now: list[Any]) -> bool:
+    """The very same objects in the same order (identity: an edited document is a new object)."""
+    return len(kept) == len(now) and all(a is b for a, b in zip(kept, now))
 
 
 def _json(value: Any) -> str:

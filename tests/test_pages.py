@@ -262,3 +262,19 @@ def test_the_build_logs_each_checklist_warning_once_at_its_place(tmp_path: Path)
         f"WARNING -  pmsite: content/incidents/a.yaml:{line}:1: PM103 timeline: no event of kind 'resolution': "
         "add when the incident was resolved"
     ]
+
+
+def test_markdown_conversions_are_shared_through_the_cache_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmsite import render
+
+    cache: dict[str, str] = {}
+    first = render.MarkdownRenderer(["tables"], cache=cache)
+    assert str(first.block("Run **the** check")) == "<p>Run <strong>the</strong> check</p>"
+    second = render.MarkdownRenderer(["tables"], cache=cache)
+    assert str(second.block("Run **the** check")) == "<p>Run <strong>the</strong> check</p>"
+    assert (first.conversions, second.conversions) == (1, 0)
+    monkeypatch.setattr(render, "CACHE_LIMIT", 2)
+    second.block("*a*")
+    assert sorted(cache) == ["*a*", "Run **the** check"]
+    second.block("*b*")  # the limit reached: the cache starts again
+    assert sorted(cache) == ["*b*"]

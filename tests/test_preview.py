@@ -216,3 +216,23 @@ def test_a_save_while_the_search_index_is_written_stops_the_indexer_at_once(
     assert "incidents/inc-2024-0501/index.html" not in [page for page in after if after[page] != before.get(page)]  # not a full rebuild
     full_build(kb, tmp_path / "full")
     assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
+
+
+def test_an_edit_computes_again_only_the_patterns_of_its_categories_and_services(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmsite import figures
+
+    made: list[str] = []
+    pattern_for = figures.pattern_for
+    monkeypatch.setattr(figures, "pattern_for", lambda kb_, key, incidents: made.append(key) or pattern_for(kb_, key, incidents))  # type: ignore[func-returns-value]
+    preview = tmp_path / "preview"
+    preview_build(kb, preview)
+    assert sorted(made) == ["capacity-insufficient", "code-defect", "configuration-error", "mobile-api", "orders-db", "search"]
+    made.clear()
+    (kb / "content" / "incidents" / "a.yaml").write_text(dump(valid_doc(title="Mobile API outage during the v2.8.0 migration")))
+    preview_build(kb, preview)
+    # INC-2024-0315 is code-defect, on mobile-api and orders-db; orders-db also holds INC-2024-0401
+    assert sorted(made) == ["code-defect", "mobile-api", "orders-db"]
+    full_build(kb, tmp_path / "full")
+    assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
