@@ -92,9 +92,13 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
     closed_days = [a.days_to_close for a in every if a.item.status == "done" and a.days_to_close is not None]
     rows = []
     on_time_total = closed_total = 0
+    done_by_priority: dict[str, list[Action]] = defaultdict(list)  # one pass, not one per priority
+    for a in every:
+        if a.item.status == "done" and a.days_to_close is not None:
+            done_by_priority[a.item.priority].append(a)
     for p in s.priorities:
         window = s.priority_windows.get(p)
-        done = [a for a in every if a.item.priority == p and a.item.status == "done" and a.days_to_close is not None]
+        done = done_by_priority.get(p, [])
         on_time = sum(1 for a in done if window is not None and a.days_to_close is not None and a.days_to_close <= window)
         rows.append(PriorityRow(p, window, len(done), on_time))
         on_time_total += on_time
@@ -313,9 +317,13 @@ def factor_branches(kb: KnowledgeBase) -> list[FactorBranch]:
     names = set(kb.by_service) | {t for inc in kb.incidents for t in inc.doc.teams}
     mask = _name_mask(names)
     ignore = frozenset(f(w) for name in names for w in _WORD.findall(name.lower()) for f in (str, _singular))
+    by_category: dict[str, list[tuple[Incident, str]]] = defaultdict(list)  # one pass, not one per branch
+    for inc in kb.incidents:
+        for f in inc.doc.contributing_factors:
+            by_category[f.category].append((inc, f.description.strip()))
     branches = []
     for cat in _factor_categories(kb):
-        rows = [(inc, f.description.strip()) for inc in kb.incidents for f in inc.doc.contributing_factors if f.category == cat]
+        rows = by_category.get(cat, [])
         by_wording: dict[str, list[tuple[Incident, str]]] = defaultdict(list)
         for inc, text in reversed(rows):  # oldest first, so a theme is labelled as first written
             by_wording[normalise_factor(mask(text, _NAME_KEY))].append((inc, text))
