@@ -181,10 +181,11 @@ class Engine:
         assert self.kb is not None and self.builder is not None, "plan() first"
         kb, builder = self.kb, self.builder
         entry = self._kept(outputs.INCIDENTS_JSON, lambda inc: outputs.incident_json(inc, kb, self.site_url))
+        actions = self._kept(outputs.ACTIONS_JSON, lambda inc: outputs.action_entries(inc, self.site_url))
         events = self._kept(outputs.ACTIONS_ICS, lambda inc: outputs.action_events(inc, kb.today, self.site_url))
         makers: list[tuple[str, Callable[[], str]]] = [
             (outputs.INCIDENTS_JSON, lambda: outputs.incidents_json(kb, self.site_url, entry)),
-            (outputs.ACTIONS_JSON, lambda: outputs.actions_json(kb, self.site_url)),
+            (outputs.ACTIONS_JSON, lambda: outputs.actions_json(kb, self.site_url, actions)),
             (outputs.ACTIONS_ICS, lambda: outputs.actions_ics(kb, self.site_url, self.site_name, events)),
             (outputs.FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, self.site_url, self.site_name)),
             (CATALOG_DATA, builder.catalog_data),

@@ -103,15 +103,24 @@ def action_record(a: Action, site_url: str) -> dict[str, Any]:
     }
 
 
-def actions_json(kb: KnowledgeBase, site_url: str = "") -> str:
-    actions = sorted((a for inc in kb.incidents for a in inc.actions), key=lambda a: (a.item.due, a.incident.id, a.id))
-    return _dump(
-        {
-            "reference_date": kb.today.isoformat(),
-            "count": len(actions),
-            "actions": [action_record(a, site_url) for a in actions],
-        }
-    )
+def action_entries(inc: Incident, site_url: str = "") -> list[tuple[tuple[dt.date, str, str], str]]:
+    """An incident's entries of ``actions.json``, each with the key the file sorts by (a preview
+    keeps them until the incident changes)."""
+    return [
+        ((a.item.due, inc.id, a.id), json.dumps(action_record(a, site_url), ensure_ascii=False, separators=(",", ":")))
+        for a in inc.actions
+    ]
+
+
+def actions_json(
+    kb: KnowledgeBase, site_url: str = "", entries: Callable[[Incident], list[tuple[tuple[dt.date, str, str], str]]] | None = None
+) -> str:
+    """Every action item by due date. ``entries`` makes one incident's (:func:`action_entries` unless
+    given); the envelope is what ``json.dumps`` writes for the same object with the same separators."""
+    make = entries or (lambda inc: action_entries(inc, site_url))
+    rows = sorted((row for inc in kb.incidents for row in make(inc)), key=lambda row: row[0])
+    head = _dump({"reference_date": kb.today.isoformat(), "count": len(rows), "actions": []})
+    return head[: -len("]}\n")] + ",".join(text for _, text in rows) + "]}\n"
 
 
 # --- iCalendar (RFC 5545), written by the icalendar library ------------------------

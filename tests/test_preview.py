@@ -126,20 +126,22 @@ def test_an_edit_serialises_again_only_the_data_file_entries_of_the_incidents_it
 ) -> None:
     from pmsite import outputs
 
-    made: dict[str, list[str]] = {"incidents.json": [], "actions.ics": []}
-    incident_json, action_events = outputs.incident_json, outputs.action_events
+    made: dict[str, list[str]] = {"incidents.json": [], "actions.json": [], "actions.ics": []}
+    incident_json, action_entries, action_events = outputs.incident_json, outputs.action_entries, outputs.action_events
     monkeypatch.setattr(outputs, "incident_json", lambda inc, *a: made["incidents.json"].append(inc.id) or incident_json(inc, *a))
+    monkeypatch.setattr(outputs, "action_entries", lambda inc, *a: made["actions.json"].append(inc.id) or action_entries(inc, *a))
     monkeypatch.setattr(outputs, "action_events", lambda inc, *a: made["actions.ics"].append(inc.id) or action_events(inc, *a))
     preview = tmp_path / "preview"
     preview_build(kb, preview)
     every = ["INC-2024-0315", "INC-2024-0401", "INC-2024-0501"]  # the first build makes every entry, oldest first
-    assert made == {"incidents.json": every, "actions.ics": every}
-    made["incidents.json"].clear()
-    made["actions.ics"].clear()
+    assert made == {"incidents.json": every, "actions.json": every, "actions.ics": every}
+    for entries in made.values():
+        entries.clear()
     (kb / "content" / "incidents" / "a.yaml").write_text(dump(valid_doc(title="Mobile API outage during the v2.8.0 migration")))
     preview_build(kb, preview)
     # the edited incident, and the one that lists it as related (they share orders-db); not INC-2024-0501
-    assert made == {"incidents.json": ["INC-2024-0315", "INC-2024-0401"], "actions.ics": ["INC-2024-0315", "INC-2024-0401"]}
+    two = ["INC-2024-0315", "INC-2024-0401"]
+    assert made == {"incidents.json": two, "actions.json": two, "actions.ics": two}
     full_build(kb, tmp_path / "full")
     assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
 
