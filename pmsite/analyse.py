@@ -329,7 +329,7 @@ class KnowledgeBase:
                     if any(shared):
                         scored.append(((-shared[0], -shared[1], -shared[2], abs(other.timestamp - inc.timestamp), oid), other))
             scored.sort(key=lambda row: row[0])
-            related = [Related(e, self._reasons(inc, e, explicit=True), True) for e in explicit]
+            related = [Related(e, self._reasons(inc, e), True) for e in explicit]
             for _, other in scored[: max(0, limit - len(related))]:
                 related.append(
                     Related(
@@ -341,7 +341,7 @@ class KnowledgeBase:
             inc.related = related
         self._bucket_keys.clear()
 
-    def _reasons(self, inc: Incident, other: Incident, *, explicit: bool) -> list[str]:
+    def _reasons(self, inc: Incident, other: Incident) -> list[str]:
         words = []
         if other.id in inc.doc.related:
             words.append("named in this post-mortem")
