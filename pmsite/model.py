@@ -275,6 +275,9 @@ def _evidence(value: Any) -> Any:
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
+_BLANK_LINE = re.compile(r"[ \t]*\n")  # the rest of a line that Python-Markdown reads as blank
+
+
 def markdown_shape(text: str) -> str | None:
     """Why ``text`` would be slow or unsafe to render as Markdown, or None.
 
@@ -304,7 +307,13 @@ def markdown_shape(text: str) -> str | None:
     open_total = 0
     escaped = False
     for i, ch in enumerate(text):
-        if escaped:
+        if ch == "\n":  # before escapes: a backslash at the end of a line does not hide the line break
+            escaped = False
+            if _BLANK_LINE.match(text, i + 1):  # a blank line (spaces and tabs count as blank) ends the paragraph
+                open_total += len(brackets) + parens
+                brackets.clear()
+                parens = 0
+        elif escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
@@ -319,10 +328,6 @@ def markdown_shape(text: str) -> str | None:
                 parens += 1
         elif ch == ")" and parens:
             parens -= 1
-        elif ch == "\n" and text.startswith("\n", i + 1):  # a blank line ends the paragraph
-            open_total += len(brackets) + parens
-            brackets.clear()
-            parens = 0
     open_total += len(brackets) + parens
     if open_total > MAX_OPEN_BRACKETS:
         return (f"expected at most {MAX_OPEN_BRACKETS} unclosed '[' or '](' (each makes rendering re-read the "
