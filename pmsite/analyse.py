@@ -248,9 +248,8 @@ class KnowledgeBase:
         return index.get(name[1], [])
 
     def _holding(self, bucket: list[Incident], inc: Incident, n: int) -> list[Incident]:
-        """The members of a bucket whose :meth:`_nearest` window holds ``inc`` (a member)."""
-        if len(bucket) <= 2 * n + 1:
-            return bucket
+        """The members of a bucket whose :meth:`_nearest` window holds ``inc`` (a member), for a bucket
+        larger than one window (:meth:`_stale` takes a smaller one whole)."""
         keys = self._keys(bucket)
         at = bisect.bisect_left(keys, -inc.timestamp)
         while bucket[at] is not inc:  # past the incidents that started at the same moment

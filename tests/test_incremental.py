@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from pmsite.analyse import KnowledgeBase, build_knowledge_base
@@ -60,7 +60,9 @@ def make(number: int, features: tuple[int, list[str], list[str], list[str], list
     return document(f"INC-{number}", day, categories, services, tags, [f"INC-{n}" for n in related])
 
 
-@settings(max_examples=120, deadline=None, derandomize=True)
+# No shrinking: a failure is reported at once with the example found (mutation testing runs this
+# test against hundreds of broken analyses, and shrinking each failure took minutes).
+@settings(max_examples=120, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(corpus=st.lists(FEATURES, min_size=12, max_size=40), rounds=st.lists(st.lists(EDIT, min_size=1, max_size=3), min_size=1, max_size=3),
        limit=st.integers(0, 3))
 def test_reusing_the_last_analysis_gives_the_full_analysis(corpus: list[Any], rounds: list[Any], limit: int) -> None:
@@ -105,6 +107,27 @@ def test_an_edit_recomputes_only_the_lists_it_reaches(monkeypatch: pytest.Monkey
     docs[9] = document("INC-9", 9, ["code-defect"], ["api"], [], [])
     build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config, after)
     assert computed == ["INC-7", "INC-8", "INC-9", "INC-X"]
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    (5, ["INC-0", "INC-1", "INC-2", "INC-3", "INC-4"]),  # 2 x (1 + 1) + 1 = 5: one window holds the whole bucket
+    (6, ["INC-3", "INC-4", "INC-5"]),  # one more: windows of 2 on each side, the newest one's reach INC-3
+])
+def test_a_bucket_the_size_of_one_window_is_stale_whole(monkeypatch: pytest.MonkeyPatch, size: int, expected: list[str]) -> None:
+    config = Settings(reference_date=dt.date(2024, 7, 1), related_limit=1)
+    docs = [document(f"INC-{n}", n, ["code-defect"], ["api"], [], []) for n in range(size)]
+    kb = build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config)
+    computed: list[str] = []
+    real = KnowledgeBase._compute_related
+
+    def spy(self: KnowledgeBase, stale: set[int] | None = None) -> None:
+        computed.extend(sorted(inc.id for inc in self.incidents if stale is None or id(inc) in stale))
+        real(self, stale)
+
+    monkeypatch.setattr(KnowledgeBase, "_compute_related", spy)
+    docs[-1] = document(f"INC-{size - 1}", size - 1, ["code-defect"], ["api"], [], [])  # the newest, edited
+    build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config, kb)
+    assert computed == expected
 
 
 def test_other_settings_or_another_day_analyse_everything_again() -> None:
