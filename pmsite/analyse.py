@@ -287,7 +287,7 @@ class KnowledgeBase:
                 for name in kb._bucket_names(inc):
                     before, after = previous._bucket(name), self._bucket(name)
                     if len(before) <= whole or len(after) <= whole:
-                        stale.update(id(m) for m in before)
+                        # every member now; one that was in it before and is not now is removed or added
                         stale.update(id(m) for m in after)
                     else:
                         stale.update(id(m) for m in kb._holding(kb._bucket(name), inc, width))
@@ -382,7 +382,7 @@ def build_knowledge_base(
     incidents = []
     for doc, source_uri in chosen:
         inc = kept.get(id(doc))
-        if inc is None or inc.doc is not doc or inc.source_uri != source_uri:
+        if inc is None or inc.source_uri != source_uri:
             inc = make_incident(doc, source_uri, today)
         incidents.append(inc)
     return KnowledgeBase(incidents, settings, previous)

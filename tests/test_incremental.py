@@ -130,6 +130,14 @@ def test_a_bucket_the_size_of_one_window_is_stale_whole(monkeypatch: pytest.Monk
     assert computed == expected
 
 
+def test_a_document_read_from_another_path_is_a_new_incident() -> None:
+    config = Settings(reference_date=dt.date(2024, 7, 1))
+    doc = document("INC-1", 0, ["code-defect"], ["api"], [], [])
+    kb = build_knowledge_base([(doc, "incidents/a.yaml")], config)
+    moved = build_knowledge_base([(doc, "incidents/2024/a.yaml")], config, kb)
+    assert (moved.by_id["INC-1"].source_uri, kb.by_id["INC-1"].source_uri) == ("incidents/2024/a.yaml", "incidents/a.yaml")
+
+
 def test_other_settings_or_another_day_analyse_everything_again() -> None:
     config = Settings(reference_date=dt.date(2024, 7, 1), related_limit=1)
     docs = [document(f"INC-{n}", n, ["code-defect"], ["api"], [], []) for n in range(3)]
