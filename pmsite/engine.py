@@ -251,21 +251,22 @@ class Engine:
         search = escape(relative_url(page_url or "./", SEARCH_DIR + "/"))
         return html.replace("</head>", f'<meta name="pmsite:search" content="{search}"></head>', 1)
 
-    def start_search_index(self) -> None:
-        """Send every incident to the search indexer now: it works on another core while pages render."""
+    def start_search_index(self, *, background: bool = False) -> None:
+        """Send every incident to the search indexer now: it works on another core while pages render
+        (``background``: at a lower priority, for an index written after the pages are served)."""
         assert self.kb is not None, "plan() first"
         self.stop_search_index()
-        index = self._search = SearchIndex()  # before the records go in: abort_search_index may stop it meanwhile
+        index = self._search = SearchIndex(background=background)  # before the records go in: abort_search_index may stop it meanwhile
         try:
             index.add_records(incident_records(self.kb))
         except BaseException:
             self.stop_search_index()
             raise
 
-    def start_writing_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> None:
+    def start_writing_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]], *, background: bool = False) -> None:
         """Add the (url, title, content HTML) hand-written pages and start writing the index (on another core)."""
         if self._search is None:
-            self.start_search_index()
+            self.start_search_index(background=background)
         assert self._search is not None
         try:
             self._search.add_pages(pages)
@@ -283,9 +284,9 @@ class Engine:
         finally:
             index.close()
 
-    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> IndexStats:
+    def write_search_index(self, site_dir: Path, pages: list[tuple[str, str, str]], *, background: bool = False) -> IndexStats:
         """The search index of every incident and of the given hand-written pages, in one go."""
-        self.start_writing_search_index(site_dir, pages)
+        self.start_writing_search_index(site_dir, pages, background=background)
         return self.finish_search_index()
 
     def abort_search_index(self) -> None:

@@ -17,6 +17,7 @@ import base64
 import contextlib
 import json
 import queue
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -46,12 +47,16 @@ class PagefindService:
     """One Pagefind process with one index. Requests are queued and written by a thread; replies are
     read by another, so neither side of the pipe ever waits on the other (a full pipe would deadlock)."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], *, nice: int = 0) -> None:
+        """``nice``: how much lower than this process the service runs (through the ``nice`` command,
+        where there is one), so work that can wait leaves the cores to work that cannot."""
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the process; close() closes it
+        command = [str(executable()), "--service"]
+        lower = shutil.which("nice") if nice else None
+        if lower:
+            command = [lower, "-n", str(nice), *command]
         try:
-            self._proc = subprocess.Popen(
-                [str(executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr
-            )
+            self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         except OSError as exc:
             self._stderr.close()
             raise PagefindError(f"the Pagefind service could not start: {exc}") from None

@@ -366,7 +366,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
                             return
                         step()
                     if pages is not None and not cancelled.is_set():
-                        engine.write_search_index(site_dir, pages)
+                        engine.write_search_index(site_dir, pages, background=True)
                 except Exception as exc:  # a thread's exception would only reach stderr as a traceback
                     if cancelled.is_set():
                         return  # stopped on purpose (the search indexer is killed): the next build writes them

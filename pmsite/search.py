@@ -34,6 +34,7 @@ from .settings import Settings
 FACETS = ("severity", "category", "service", "year")  # the order the search dialog shows them in
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+BACKGROUND_NICE = 10  # CFS weight about a tenth of the build's: the preview's indexer takes only idle time
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
 
 
@@ -120,15 +121,18 @@ class SearchIndex:
     ``finish`` writes it. ``close`` stops the process after a failed build.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, background: bool = False) -> None:
+        """``background``: the index is written after the pages are served (a live preview), so the
+        indexer runs at a lower priority: the next save's change detection and rebuild come first."""
         try:
-            self._service: PagefindService | None = PagefindService({"force_language": "en"})
+            self._service: PagefindService | None = PagefindService({"force_language": "en"}, nice=BACKGROUND_NICE if background else 0)
         except PagefindError as exc:
             raise SearchError(str(exc)) from None
         self.records = 0
         self.pages = 0
         self._out_dir: Path | None = None
         self._writing = 0
+        self._aborted = False
 
     def _add(self, url: str, html: str) -> None:
         assert self._service is not None, "the index was finished"
@@ -165,6 +169,8 @@ class SearchIndex:
             raise SearchError(str(exc)) from None
         finally:
             self.close()
+        if self._aborted:  # the reply came before the kill: writing 10,000 files would still hold up the next build
+            raise SearchError("the search index was stopped")
         if out_dir.exists():
             shutil.rmtree(out_dir)
         for path, content in files:
@@ -179,6 +185,7 @@ class SearchIndex:
 
     def abort(self) -> None:
         """Stop the indexer at once from another thread: the owner's next step fails with SearchError."""
+        self._aborted = True
         service = self._service
         if service is not None:
             service.kill()

@@ -94,3 +94,33 @@ def test_a_bundle_file_named_outside_the_bundle_is_refused(tmp_path: Path, path:
         service.files(service.request_files())
     service.close()
     assert not (tmp_path / "escaped.js").exists()
+
+
+@pytest.mark.parametrize(("background", "lower"), [(False, 0), (True, 10)])
+def test_a_preview_s_indexer_runs_at_a_lower_priority(background: bool, lower: int) -> None:
+    """A live preview writes the index after the page is served; the next save's change detection
+    and rebuild must not wait for CPU behind it. A full build's indexer keeps the build's priority."""
+    from pmsite.search import SearchIndex
+
+    index = SearchIndex(background=background)
+    try:
+        assert index._service is not None
+        assert os.getpriority(os.PRIO_PROCESS, index._service._proc.pid) - os.getpriority(os.PRIO_PROCESS, 0) == lower
+    finally:
+        index.close()
+
+
+def test_an_index_stopped_after_its_reply_writes_nothing(tmp_path: Path) -> None:
+    """Stopped by the next save after Pagefind answered: writing thousands of files would still hold
+    up that save's rebuild, so the folder is left as it is and the owner gets a SearchError."""
+    from pmsite.search import SearchError, SearchIndex
+
+    index = SearchIndex(background=True)
+    index.add_pages([("page/", "A page", "<p>words</p>")])
+    index.start_writing(tmp_path / "search")
+    assert index._service is not None
+    index._service.wait(index._writing)  # the bundle has arrived
+    index.abort()
+    with pytest.raises(SearchError, match="^the search index was stopped$"):
+        index.finish()
+    assert not (tmp_path / "search").exists()
