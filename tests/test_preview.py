@@ -191,8 +191,8 @@ def test_a_save_while_the_search_index_is_written_stops_the_indexer_at_once(
     indexing = threading.Event()
     start_writing, service_init = SearchIndex.start_writing, PagefindService.__init__
 
-    def recorded(self: PagefindService, config: dict[str, object]) -> None:
-        service_init(self, config)
+    def recorded(self: PagefindService, config: dict[str, object], **options: int) -> None:
+        service_init(self, config, **options)
         services.append(self)
 
     def held(self: SearchIndex, out_dir: Path) -> None:
