@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .problems import excerpt
-from .settings import CLOSED_STATUSES, EARLIEST_DATE, LATEST_DATE, Settings
+from .settings import CLOSED_STATUSES, DATE_RANGE, Settings, plausible
 
 FORMAT_VERSION = 1
 # \Z, not $: "$" also matches before a trailing newline, and "INC-1\n" is not "INC-1".
@@ -44,7 +44,6 @@ RESERVED_ACTION_IDS = frozenset({"items"})
 
 # Dates and times an incident can plausibly have (settings.py holds the range, shared with the
 # configuration's reference date); anything outside is a typo such as 9999 or 0001.
-EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 # Size limits that keep every file quick to render (Python-Markdown's inline parsing is
 # superlinear: one megabyte of emphasis takes minutes) while leaving room for any real review.
@@ -85,8 +84,8 @@ def _error(message: str) -> PydanticCustomError:
 
 
 def _in_range(day: dt.date, value: Any, what: str = "a date") -> None:
-    if not EARLIEST <= day <= LATEST:
-        raise _error(f"expected {what} between {EARLIEST.isoformat()} and {LATEST.isoformat()}, got {_got(value)}")
+    if not plausible(day):
+        raise _error(f"expected {what} {DATE_RANGE}, got {_got(value)}")
 
 
 def _timestamp(value: Any) -> dt.datetime:

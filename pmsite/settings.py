@@ -89,6 +89,13 @@ _FALSE = ("", "0", "false", "no", "off")
 # or 0001 is a typo, and would make the severity history span millennia.
 EARLIEST_DATE = dt.date(1970, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
+DATE_RANGE = f"between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}"  # as every message says it
+
+
+def plausible(day: dt.date) -> bool:
+    """Within the range a post-mortem's dates and a reference date can have (the one rule for the
+    model, the configuration and the importers)."""
+    return EARLIEST_DATE <= day <= LATEST_DATE
 
 
 def parse_date(value: object) -> dt.date:
@@ -101,9 +108,9 @@ def parse_date(value: object) -> dt.date:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
             day = None
-    if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+    if day is None or not plausible(day):
         shown = repr(value if not isinstance(value, str) or len(value) <= 40 else value[:37] + "...")
-        raise ValueError(f"expected a date (YYYY-MM-DD) from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}, got {shown}")
+        raise ValueError(f"expected a date (YYYY-MM-DD) {DATE_RANGE}, got {shown}")
     return day
 
 

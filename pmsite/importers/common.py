@@ -28,7 +28,7 @@ from ..load import YamlProblem, parse_yaml, validate_data
 from ..model import ID_PATTERN
 from ..scaffold import taken_ids
 from ..schema import SCHEMA_ID
-from ..settings import EARLIEST_DATE, LATEST_DATE, TIMELINE_KINDS, Settings
+from ..settings import DATE_RANGE, TIMELINE_KINDS, Settings, plausible
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a tool's export; a larger file is almost certainly the wrong one
 COMMENT_COLUMN = 34  # inline comments line up here, as in `pmsite new` drafts
@@ -155,8 +155,8 @@ def parse_time(value: Any, where: str) -> dt.datetime:
 
 def _in_range(moment: dt.datetime, value: Any, where: str) -> dt.datetime:
     """The format's range (the model refuses times outside it): a located error here, not a draft that would not validate."""
-    if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
-        raise DraftError(f"{where}: expected a time between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, got {shown(value)}")
+    if not plausible(moment.date()):
+        raise DraftError(f"{where}: expected a time {DATE_RANGE}, got {shown(value)}")
     return moment
 
 
