@@ -82,21 +82,28 @@ def test_reusing_the_last_analysis_gives_the_full_analysis(corpus: list[Any], ro
         kb = reused
 
 
-def test_an_edit_recomputes_only_the_lists_it_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids whose related lists each analysis computes from now on (sorted per analysis)."""
+    ids: list[str] = []
+    real = KnowledgeBase._compute_related
+
+    def spy(self: KnowledgeBase, stale: set[int] | None = None) -> None:
+        ids.extend(sorted(inc.id for inc in self.incidents if stale is None or id(inc) in stale))
+        real(self, stale)
+
+    monkeypatch.setattr(KnowledgeBase, "_compute_related", spy)
+    return ids
+
+
+def test_an_edit_recomputes_only_the_lists_it_reaches(computed: list[str]) -> None:
     # Ten incidents a day apart in one category and service (a bucket larger than 2 x (limit + 1) + 1 = 5,
     # so windows are taken), and one more elsewhere; limit 1 means a window of 2 on each side.
     config = Settings(reference_date=dt.date(2024, 7, 1), related_limit=1)
     docs = [document(f"INC-{n}", n, ["code-defect"], ["api"], [], []) for n in range(10)]
     docs.append(document("INC-X", 0, ["configuration-error"], ["db"], [], ["INC-9"]))
     kb = build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config)
-    computed: list[str] = []
-    real = KnowledgeBase._compute_related
-
-    def spy(self: KnowledgeBase, stale: set[int] | None = None) -> None:
-        computed.extend(sorted(inc.id for inc in self.incidents if stale is None or id(inc) in stale))
-        real(self, stale)
-
-    monkeypatch.setattr(KnowledgeBase, "_compute_related", spy)
+    computed.clear()  # the first analysis computes every list
     # INC-4 gets a new title only: its windows in the category and service buckets reach INC-2..INC-6.
     docs[4] = document("INC-4", 4, ["code-defect"], ["api"], [], [])
     after = build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config, kb)
@@ -113,18 +120,11 @@ def test_an_edit_recomputes_only_the_lists_it_reaches(monkeypatch: pytest.Monkey
     (5, ["INC-0", "INC-1", "INC-2", "INC-3", "INC-4"]),  # 2 x (1 + 1) + 1 = 5: one window holds the whole bucket
     (6, ["INC-3", "INC-4", "INC-5"]),  # one more: windows of 2 on each side, the newest one's reach INC-3
 ])
-def test_a_bucket_the_size_of_one_window_is_stale_whole(monkeypatch: pytest.MonkeyPatch, size: int, expected: list[str]) -> None:
+def test_a_bucket_the_size_of_one_window_is_stale_whole(computed: list[str], size: int, expected: list[str]) -> None:
     config = Settings(reference_date=dt.date(2024, 7, 1), related_limit=1)
     docs = [document(f"INC-{n}", n, ["code-defect"], ["api"], [], []) for n in range(size)]
     kb = build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config)
-    computed: list[str] = []
-    real = KnowledgeBase._compute_related
-
-    def spy(self: KnowledgeBase, stale: set[int] | None = None) -> None:
-        computed.extend(sorted(inc.id for inc in self.incidents if stale is None or id(inc) in stale))
-        real(self, stale)
-
-    monkeypatch.setattr(KnowledgeBase, "_compute_related", spy)
+    computed.clear()  # the first analysis computes every list
     docs[-1] = document(f"INC-{size - 1}", size - 1, ["code-defect"], ["api"], [], [])  # the newest, edited
     build_knowledge_base([(d, f"{d.id}.yaml") for d in docs], config, kb)
     assert computed == expected
