@@ -280,8 +280,6 @@ class KnowledgeBase:
         stale = {id(inc) for inc in added}
         width = self.settings.related_limit + 1
         whole = 2 * width + 1  # a bucket this small is every member's window
-        self._bucket_keys = {}
-        previous._bucket_keys = {}
         for kb, changed in ((previous, removed), (self, added)):
             for inc in changed:
                 for name in kb._bucket_names(inc):
@@ -290,15 +288,14 @@ class KnowledgeBase:
                         # every member now; one that was in it before and is not now is removed or added
                         stale.update(id(m) for m in after)
                     else:
-                        stale.update(id(m) for m in kb._holding(kb._bucket(name), inc, width))
+                        stale.update(id(m) for m in kb._holding(before if kb is previous else after, inc, width))
                 stale.update(id(other) for other in kb.referenced_by.get(inc.id, []))  # they name it...
                 stale.update(id(kb.by_id[ref]) for ref in inc.doc.related if ref in kb.by_id)  # ...it names them
-        previous._bucket_keys.clear()
+        previous._bucket_keys.clear()  # this analysis keeps its own keys for _compute_related
         return stale
 
     def _compute_related(self, stale: set[int] | None = None) -> None:
         """Each incident's related list; with ``stale`` given, only those incidents' lists."""
-        self._bucket_keys = {}
         limit = self.settings.related_limit
         width = limit + 1
         for inc in self.incidents:
