@@ -16,15 +16,22 @@ from typing import Any, TypeVar, cast
 
 from markupsafe import escape
 
-from . import outputs
-from .analyse import Incident, KnowledgeBase, build_knowledge_base
-from .checklist import Finding, checks, findings
-from .load import Corpus, FileCache, discover, load_corpus
-from .model import Document
-from .render import PACKAGE_TEMPLATES, MarkdownRenderer, Templates, relative_url
-from .search import IndexStats, SearchIndex, incident_records
-from .settings import Settings
-from .site import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, RenderedPage, SiteBuilder, directory_url
+from pmsite.analysis.checklist import Finding, checks, findings
+from pmsite.analysis.incidents import Incident
+from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.format.document import Document
+from pmsite.reading.corpus import Corpus, load_corpus
+from pmsite.reading.documents import FileCache
+from pmsite.reading.files import discover
+from pmsite.settings import Settings
+from pmsite.site import outputs
+from pmsite.site.builder import ACTIONS_DATA, CATALOG_DATA, SEARCH_DIR, SiteBuilder
+from pmsite.site.markdown import MarkdownRenderer
+from pmsite.site.pages import RenderedPage
+from pmsite.site.search.index import IndexStats, SearchIndex
+from pmsite.site.search.records import incident_records
+from pmsite.site.templates import PACKAGE_TEMPLATES, Templates
+from pmsite.site.urls import directory_url, relative_url
 
 ASSET_DIR = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/pmsite"
@@ -232,7 +239,7 @@ class Engine:
         """Fill ``<!-- pmsite:field-reference -->`` and ``<!-- pmsite:checklist -->`` in hand-written pages."""
         if "<!-- pmsite:" not in markdown:
             return markdown
-        from .guide import checklist_table, field_table
+        from pmsite.site.guide import checklist_table, field_table
 
         return markdown.replace("<!-- pmsite:field-reference -->", field_table(self.settings)).replace(
             "<!-- pmsite:checklist -->", checklist_table(self.settings)

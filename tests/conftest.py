@@ -213,7 +213,7 @@ def _pmsite_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> subpr
     import contextlib
     import io
 
-    from pmsite.cli import main
+    from pmsite.frontends.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
@@ -286,7 +286,7 @@ def reader_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     What a new reader meets: long real timelines and action lists, a catalog of more than one
     page, nine years of history and factors that recur.
     """
-    from pmsite.demo import generate
+    from pmsite.authoring.demo import generate
 
     root = tmp_path_factory.mktemp("reader")
     shutil.copytree(ROOT / "content", root / "content")

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from lxml import etree
 
-from pmsite import charts
-from pmsite.charts import NARROW, WIDE, Layout
+from pmsite.site import charts
+from pmsite.site.charts import NARROW, WIDE, Layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 ASCENT, DESCENT = 0.75, 0.25  # of the font size: glyphs above and below the baseline (digits, capitals)

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-import pmsite.checklist
+import pmsite.analysis.checklist
 import pmsite.engine
-from pmsite.checklist import Finding, checks, findings, run_checklist, warnings_for
+from pmsite.analysis.checklist import Finding, checks, findings, run_checklist, warnings_for
 from pmsite.engine import Engine
-from pmsite.load import Loaded, load_file
-from pmsite.model import Document
+from pmsite.format.document import Document
 from pmsite.problems import Problem
+from pmsite.reading.documents import Loaded, load_file
 from pmsite.settings import Settings
 
 from conftest import dump, valid_doc
@@ -274,13 +274,13 @@ def test_run_checklist_warns_for_each_valid_document_and_computes_its_findings_o
     (incidents / "b.yaml").write_text(dump(valid_doc(id="INC-2024-0316", status="draft")), encoding="utf-8")
     (incidents / "c.yaml").write_text(dump(valid_doc(id="INC-2024-0317")), encoding="utf-8")
     calls: list[str] = []
-    original = pmsite.checklist.findings
+    original = pmsite.analysis.checklist.findings
 
     def counted(doc: Document, settings: Settings) -> list[Finding]:
         calls.append(doc.id)
         return original(doc, settings)
 
-    monkeypatch.setattr(pmsite.checklist, "findings", counted)
+    monkeypatch.setattr(pmsite.analysis.checklist, "findings", counted)
     monkeypatch.setattr(pmsite.engine, "findings", counted)
     engine = Engine(Settings(), docs_dir=tmp_path / "docs", base=tmp_path)
     engine.load()

@@ -349,7 +349,7 @@ def test_github_format_is_exact_workflow_commands(tmp_path: Path) -> None:
 
 
 def test_github_escaping_rules() -> None:
-    from pmsite.cli import github_escape_data, github_escape_property, github_line
+    from pmsite.frontends.cli.reporting import github_escape_data, github_escape_property, github_line
     from pmsite.problems import Problem
 
     assert github_escape_data("100%\r\nx: a,b") == "100%25%0D%0Ax: a,b"

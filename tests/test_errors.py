@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pmsite.load import discover, load_corpus
+from pmsite.reading.corpus import load_corpus
+from pmsite.reading.files import discover
 from pmsite.settings import Settings
 
 from conftest import dump, valid_doc
@@ -283,8 +284,8 @@ def test_a_wrong_kind_of_value_is_named_in_words(tmp_path: Path, field: str, val
 
 
 def test_each_checklist_warning_points_at_its_field(tmp_path: Path) -> None:
-    from pmsite.checklist import warnings_for
-    from pmsite.load import load_file
+    from pmsite.analysis.checklist import warnings_for
+    from pmsite.reading.documents import load_file
 
     doc = valid_doc()
     for event in doc["timeline"]:

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from pmsite import figures
-from pmsite.analyse import KnowledgeBase, build_knowledge_base
-from pmsite.figures import NAME_PLACEHOLDER, FactorBranch, FactorTheme, Spread
-from pmsite.model import Document, document_rules
+from pmsite.analysis import action_figures, factors, history, patterns
+from pmsite.analysis.factors import NAME_PLACEHOLDER, FactorBranch, FactorTheme
+from pmsite.analysis.history import Spread
+from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.format.document import Document, document_rules
 from pmsite.settings import Settings
 
 from conftest import valid_doc
@@ -75,7 +76,7 @@ def process(*texts: str) -> list[tuple[str, str]]:
 
 
 def branch(kb: KnowledgeBase, category: str) -> FactorBranch:
-    (found,) = [b for b in figures.factor_branches(kb) if b.category == category]
+    (found,) = [b for b in factors.factor_branches(kb) if b.category == category]
     return found
 
 
@@ -101,14 +102,14 @@ def summary(theme: FactorTheme) -> tuple[str, str, tuple[str, ...], list[str], l
     ],
 )
 def test_period_step_by_span(first: dt.date, last: dt.date, step: str) -> None:
-    assert figures.period_step(first, last) == step
+    assert history.period_step(first, last) == step
 
 
 def test_quarter_step_never_draws_more_than_40_quarters() -> None:
     # 2020-03 .. 2030-01 is 119 months, but its quarters run 2020-Q1 .. 2030-Q1: 41 bars
     first, last = D(2020, 3, 1), D(2030, 1, 31)
-    assert len(figures.period_span(first, last, "quarter")) == 41
-    assert figures.period_step(first, last) == "year"
+    assert len(history.period_span(first, last, "quarter")) == 41
+    assert history.period_step(first, last) == "year"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def test_quarter_step_never_draws_more_than_40_quarters() -> None:
     ],
 )
 def test_period_span_lists_every_period_gaps_included(first: dt.date, last: dt.date, step: str, keys: list[str]) -> None:
-    assert figures.period_span(first, last, step) == keys
+    assert history.period_span(first, last, step) == keys
 
 
 @pytest.mark.parametrize(
@@ -139,7 +140,7 @@ def test_period_span_lists_every_period_gaps_included(first: dt.date, last: dt.d
     ],
 )
 def test_period_keys(day: dt.date, month: str, quarter: str, year: str) -> None:
-    assert (figures.month_key(day), figures.quarter_key(day), figures.year_key(day)) == (month, quarter, year)
+    assert (history.month_key(day), history.quarter_key(day), history.year_key(day)) == (month, quarter, year)
 
 
 # --- quantiles and spreads ------------------------------------------------------------------
@@ -161,12 +162,12 @@ def test_period_keys(day: dt.date, month: str, quarter: str, year: str) -> None:
     ],
 )
 def test_quantile_interpolates_between_ranks(values: list[float], q: float, expected: float) -> None:
-    assert figures.quantile(values, q) == expected
+    assert history.quantile(values, q) == expected
 
 
 def test_quantile_of_nothing_is_an_error() -> None:
     with pytest.raises(ValueError, match="^no values$"):
-        figures.quantile([], 0.5)
+        history.quantile([], 0.5)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_quantile_of_nothing_is_an_error() -> None:
     ],
 )
 def test_spread_minutes(seconds: list[float], expected: Spread | None) -> None:
-    assert figures.spread_minutes(seconds) == expected
+    assert history.spread_minutes(seconds) == expected
 
 
 @pytest.mark.parametrize(
@@ -198,14 +199,14 @@ def test_spread_minutes(seconds: list[float], expected: Spread | None) -> None:
     ],
 )
 def test_trimmed_drops_empty_periods_at_both_ends(values: list[Any], expected: slice) -> None:
-    assert figures.trimmed(values) == expected
+    assert history.trimmed(values) == expected
 
 
 # --- history --------------------------------------------------------------------------------------
 
 
 def test_history_of_nothing() -> None:
-    h = figures.history(knowledge_base())
+    h = history.history(knowledge_base())
     assert (h.step, h.periods, h.severities, h.counts, h.near_misses) == ("month", [], [1, 2, 3, 4], [], [])
     assert h.per_period == {1: [], 2: [], 3: [], 4: []}
     assert (h.resolve, h.detect, h.mitigate) == ([], [], [])
@@ -222,7 +223,7 @@ HISTORY_CORPUS = [
 
 
 def test_history_counts_per_period_and_severity() -> None:
-    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    h = history.history(knowledge_base(*HISTORY_CORPUS))
     assert h.step == "month"
     assert h.periods == ["2024-01", "2024-02", "2024-03"]  # February is empty but shown
     assert h.severities == [1, 2, 3, 4]
@@ -232,17 +233,17 @@ def test_history_counts_per_period_and_severity() -> None:
 
 
 def test_history_spreads_in_minutes() -> None:
-    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    h = history.history(knowledge_base(*HISTORY_CORPUS))
     # January: resolve 30, 90; detect 4, 12; only A mitigated, after 20.
     # March: resolve 10, 20, 100 (p25 halfway 10..20, p75 halfway 20..100, mean 130 / 3); detect 1, 2, 3; D mitigated after 5.
     assert h.resolve == [Spread(2, 45, 60, 75, 60), None, Spread(3, 15, 20, 60, 43.3)]
     assert h.detect == [Spread(2, 6, 8, 10, 8), None, Spread(3, 1.5, 2, 2.5, 2)]
     assert h.mitigate == [Spread(1, 20, 20, 20, 20), None, Spread(1, 5, 5, 5, 5)]
-    assert figures.trimmed(h.mitigate) == slice(0, 3)
+    assert history.trimmed(h.mitigate) == slice(0, 3)
 
 
 def test_history_duration_bins() -> None:
-    h = figures.history(knowledge_base(*HISTORY_CORPUS))
+    h = history.history(knowledge_base(*HISTORY_CORPUS))
     # 30 min is not under 30: it goes to 30m-1h; 90 and 100 to 1-2h; 10 to < 15m; 20 to 15-30m.
     assert h.duration_bins == [("< 15m", 1), ("15–30m", 1), ("30m–1h", 1), ("1–2h", 2), ("2–4h", 0), ("4–8h", 0), ("8–24h", 0), ("> 1d", 0)]
 
@@ -260,7 +261,7 @@ def test_duration_bin_boundaries() -> None:
         3 * 24 * 60,  # > 1d
     ]
     docs = [incident(f"INC-{n}", f"2024-01-{n + 1:02d}", resolve=m) for n, m in enumerate(minutes)]
-    h = figures.history(knowledge_base(*docs))
+    h = history.history(knowledge_base(*docs))
     assert h.duration_bins == [("< 15m", 1), ("15–30m", 1), ("30m–1h", 0), ("1–2h", 1), ("2–4h", 1), ("4–8h", 1), ("8–24h", 2), ("> 1d", 2)]
     assert h.periods == ["2024-01"] and h.counts == [9]
 
@@ -272,7 +273,7 @@ def test_history_unresolved_draft_counts_but_has_no_duration() -> None:
         incident("INC-B", "2024-02-10", detect=6, resolve=None, status="draft"),
         settings=settings,
     )
-    h = figures.history(kb)
+    h = history.history(kb)
     assert h.periods == ["2024-01", "2024-02"] and h.counts == [1, 1]
     assert h.resolve == [Spread(1, 30, 30, 30, 30), None]
     assert h.detect == [Spread(1, 4, 4, 4, 4), Spread(1, 6, 6, 6, 6)]
@@ -280,7 +281,7 @@ def test_history_unresolved_draft_counts_but_has_no_duration() -> None:
 
 
 def test_history_by_month_up_to_36_months() -> None:
-    h = figures.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2026-12-31")))
+    h = history.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2026-12-31")))
     assert h.step == "month"
     assert len(h.periods) == 36 and (h.periods[0], h.periods[-1]) == ("2024-01", "2026-12")
     assert h.counts == [1] + [0] * 34 + [1]
@@ -288,7 +289,7 @@ def test_history_by_month_up_to_36_months() -> None:
 
 
 def test_history_by_quarter_from_37_months() -> None:
-    h = figures.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2027-01-01", severity=4)))
+    h = history.history(knowledge_base(incident("INC-A", "2024-01-01"), incident("INC-B", "2027-01-01", severity=4)))
     assert h.step == "quarter"
     assert h.periods == [
         "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4",
@@ -299,7 +300,7 @@ def test_history_by_quarter_from_37_months() -> None:
 
 
 def test_history_by_year_beyond_40_quarters() -> None:
-    h = figures.history(
+    h = history.history(
         knowledge_base(incident("INC-A", "2010-06-01"), incident("INC-B", "2012-02-03"), incident("INC-C", "2024-02-01"), incident("INC-D", "2024-12-31"))
     )
     assert h.step == "year"
@@ -323,7 +324,7 @@ def test_history_by_year_beyond_40_quarters() -> None:
     ],
 )
 def test_key_terms(text: str, ignore: set[str], terms: set[str]) -> None:
-    assert figures.key_terms(text, frozenset(ignore)) == frozenset(terms)
+    assert factors.key_terms(text, frozenset(ignore)) == frozenset(terms)
 
 
 # --- factor themes ----------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def test_branches_follow_the_configured_categories() -> None:
         incident("INC-A", "2024-01-10", factors=[("Unclear ownership", "people"), ("Holiday traffic", "environment")]),
         incident("INC-B", "2024-02-10", factors=[("Holiday traffic", "environment"), ("Static worker pool", "technology")]),
     )
-    branches = figures.factor_branches(kb)
+    branches = factors.factor_branches(kb)
     assert [(b.category, b.count, b.incident_count, b.single, len(b.themes)) for b in branches] == [
         ("people", 1, 1, 1, 0),
         ("process", 0, 0, 0, 0),
@@ -501,7 +502,7 @@ def test_a_factor_lands_in_one_theme_at_most(texts: list[str], label: str, terms
      (-7200, "-2h 00m")],
 )
 def test_durations_read_as_written_here(seconds: int | None, text: str) -> None:
-    from pmsite.analyse import human_duration
+    from pmsite.site.formatting import human_duration
 
     assert human_duration(None if seconds is None else dt.timedelta(seconds=seconds)) == text
 
@@ -512,7 +513,7 @@ def test_durations_read_as_written_here(seconds: int | None, text: str) -> None:
      (90061, "T+1d1h1m1s"), (86400, "T+1d"), (-30, "T-30s"), (-3600, "T-1h")],
 )
 def test_timeline_offsets_read_as_written_here(seconds: int, text: str) -> None:
-    from pmsite.analyse import offset_label
+    from pmsite.site.formatting import offset_label
 
     assert offset_label(dt.timedelta(seconds=seconds)) == text
 
@@ -542,7 +543,7 @@ def test_related_incidents_say_why_in_words() -> None:
 
 
 def test_a_named_incident_gives_only_the_reasons_both_share() -> None:
-    from pmsite.analyse import _reason_words
+    from pmsite.analysis.knowledge_base import _reason_words
 
     a = incident("INC-A", "2024-03-01", services=("api", "db"))
     a["related"] = ["INC-B"]
@@ -557,7 +558,7 @@ def test_a_named_incident_gives_only_the_reasons_both_share() -> None:
 
 
 def test_the_checklist_panel_sums_up_each_code() -> None:
-    from pmsite.checklist import checks
+    from pmsite.analysis.checklist import checks
 
     data = valid_doc()
     data["root_causes"] = [{"description": f"Cause {n}.", "category": "code-defect"} for n in range(4)]
@@ -574,7 +575,7 @@ def test_the_checklist_panel_sums_up_each_code() -> None:
 
 
 def test_the_checklist_panel_lists_three_findings_without_a_remainder() -> None:
-    from pmsite.checklist import checks
+    from pmsite.analysis.checklist import checks
 
     data = valid_doc()
     data["root_causes"] = [{"description": f"Cause {n}.", "category": "code-defect"} for n in range(3)]
@@ -607,9 +608,9 @@ def test_owners_count_every_overdue_and_open_item_and_order_by_open_then_overdue
                      ("Network", "high", "2024-08-02", "open"), ("Network", "high", "2024-08-03", "open"),
                      ("Queue team", "high", "2024-08-01", "open")),
     )
-    owners = [(r.owner, r.total, r.done, r.open, r.overdue) for r in figures.action_figures(kb).owners]
+    owners = [(r.owner, r.total, r.done, r.open, r.overdue) for r in action_figures.action_figures(kb).owners]
     assert owners == [("Network", 4, 0, 4, 1), ("SRE", 4, 1, 3, 2), ("Queue team", 1, 0, 1, 0)]
-    assert [a.id for a in figures.action_figures(kb).overdue] == ["A5", "A1", "A2"]  # by priority, then due date
+    assert [a.id for a in action_figures.action_figures(kb).overdue] == ["A5", "A1", "A2"]  # by priority, then due date
 
 
 @pytest.mark.parametrize(
@@ -621,7 +622,7 @@ def test_recent_completion_counts_incidents_of_the_last_90_days(started: str, re
         with_actions(incident("INC-1", started), ("SRE", "high", "2024-06-01", "done"), ("SRE", "high", "2024-06-02", "open")),
         with_actions(incident("INC-2", "2024-01-05"), ("SRE", "high", "2024-02-01", "done")),
     )
-    found = figures.action_figures(kb)
+    found = action_figures.action_figures(kb)
     assert found.completion_all == 66.7  # 2 of 3 done, as a rounded percentage
     assert found.recent_count == 2 * recent
     assert found.completion_recent == (50.0 if recent else None)
@@ -651,7 +652,7 @@ def test_recent_completion_counts_incidents_of_the_last_90_days(started: str, re
     ],
 )
 def test_add_months_keeps_the_day_or_takes_the_last_of_a_shorter_month(day: dt.date, months: int, expected: dt.date) -> None:
-    assert figures._add_months(day, months) == expected
+    assert patterns._add_months(day, months) == expected
 
 
 def test_a_pattern_lists_services_and_categories_by_count_then_name() -> None:
@@ -661,10 +662,10 @@ def test_a_pattern_lists_services_and_categories_by_count_then_name() -> None:
     two["root_causes"] = [cause, dict(cause, category="capacity-insufficient")]
     three["root_causes"] = [dict(cause, category="capacity-insufficient"), dict(cause, category="configuration-error")]
     kb = knowledge_base(incident("INC-1", "2024-01-10", services=["zeta", "mid", "alpha"]), two, three)
-    pattern = figures.pattern_for(kb, "code-defect", kb.incidents)
+    pattern = patterns.pattern_for(kb, "code-defect", kb.incidents)
     assert pattern.services == [("zeta", 3), ("mid", 2), ("alpha", 1), ("beta", 1)]
     assert pattern.categories == [("capacity-insufficient", 2), ("code-defect", 2), ("configuration-error", 1)]
-    assert figures.service_keys(kb) == ["zeta", "mid", "alpha", "beta"]
+    assert patterns.service_keys(kb) == ["zeta", "mid", "alpha", "beta"]
     assert pattern.per_year == [("2024", 3)]
     assert (pattern.burst, pattern.burst_start, pattern.burst_end) == (3, D(2024, 1, 10), D(2024, 3, 10))
 
@@ -691,7 +692,7 @@ WEEKLY_REVIEW = [
 def test_the_weekly_review_figures() -> None:
     doc = incident("INC-1", "2024-06-01")
     doc["action_items"] = WEEKLY_REVIEW
-    f = figures.action_figures(knowledge_base(doc))
+    f = action_figures.action_figures(knowledge_base(doc))
     assert len(f.all) == 9
     assert [a.id for a in f.open] == ["A2", "A3", "A4", "A5", "A1", "A9"]  # by priority, then due date
     assert [a.id for a in f.overdue] == ["A1", "A9"]
@@ -718,7 +719,7 @@ def test_the_weekly_review_figures() -> None:
 def test_no_closed_item_has_no_average_time_to_close() -> None:
     doc = incident("INC-1", "2024-06-01")
     doc["action_items"] = [item("A1", "SRE", "high", "2024-08-01")]
-    f = figures.action_figures(knowledge_base(doc))
+    f = action_figures.action_figures(knowledge_base(doc))
     assert (f.average_days_to_close, f.on_time_overall, f.completion_all) == (None, None, 0.0)
 
 
@@ -731,15 +732,15 @@ def test_values_outside_the_configured_sets_sort_last() -> None:
                           {"description": "y", "category": "process-gap", "five_whys": []}]
     document = Document.model_validate(doc)  # no settings: any value is kept
     kb = build_knowledge_base([(document, "content/incidents/INC-1.yaml")], SETTINGS)
-    f = figures.action_figures(kb)
+    f = action_figures.action_figures(kb)
     assert [a.id for a in f.open] == ["A3", "A2", "A1"]
     assert [p for p, _ in f.groups] == ["critical", "low", "someday"]
-    assert figures.category_keys(kb) == ["process-gap", "aaa-unlisted"]
-    assert figures.history(kb).per_period == {1: [0], 2: [0], 3: [0], 4: [0], 9: [1]}
+    assert patterns.category_keys(kb) == ["process-gap", "aaa-unlisted"]
+    assert history.history(kb).per_period == {1: [0], 2: [0], 3: [0], 4: [0], 9: [1]}
 
 
 def test_history_counts_two_of_a_kind_in_one_period() -> None:
-    h = figures.history(knowledge_base(
+    h = history.history(knowledge_base(
         incident("INC-A", "2024-01-10", severity=2, near_miss=True),
         incident("INC-B", "2024-01-20", severity=2, near_miss=True),
     ))
@@ -760,7 +761,7 @@ def test_history_counts_two_of_a_kind_in_one_period() -> None:
     ],
 )
 def test_densest_window(dates: list[dt.date], expected: tuple[int, dt.date | None, dt.date | None]) -> None:
-    assert figures.densest_window(dates, 12) == expected
+    assert patterns.densest_window(dates, 12) == expected
 
 
 def test_recurring_factors_group_the_same_wording_and_count_incidents() -> None:
@@ -771,7 +772,7 @@ def test_recurring_factors_group_the_same_wording_and_count_incidents() -> None:
         incident("INC-3", "2024-03-10", factors=[("Data_sync lag", "process"), ("Database failover untested", "environment"),
                                                  ("Missing  alert on disk usage", "technology"), ("Only here", "people")]),
     )
-    found = [(r.text, r.category, [i.id for i in r.incidents]) for r in figures.recurring_factors(kb.incidents)]
+    found = [(r.text, r.category, [i.id for i in r.incidents]) for r in patterns.recurring_factors(kb.incidents)]
     assert found == [
         ("Missing alert on disk usage", "technology", ["INC-1", "INC-2", "INC-3"]),  # as first written, with its category
         ("Data_sync lag", "process", ["INC-1", "INC-3"]),  # two incidents each: by text without case
@@ -804,13 +805,13 @@ def test_nearest_takes_n_incidents_each_side_by_time_from_each_bucket() -> None:
      ("tests", "test"), ("runs", "runs"), ("class", "class"), ("disks", "disk")],  # '-s' needs more than four
 )
 def test_singular(word: str, singular: str) -> None:
-    assert figures._singular(word) == singular
+    assert factors._singular(word) == singular
 
 
 def test_name_mask_masks_names_of_three_letters_or_more_and_leaves_text_without_names() -> None:
-    mask = figures._name_mask({"api", "orders-db", "orders", "db"})
+    mask = factors._name_mask({"api", "orders-db", "orders", "db"})
     assert mask("api timeouts on orders-db and orders; db lag", "‹n›") == "‹n› timeouts on ‹n› and ‹n›; db lag"
-    assert figures._name_mask({"db"})("db lag", "‹n›") == "db lag"  # no name long enough: the text as it is
+    assert factors._name_mask({"db"})("db lag", "‹n›") == "db lag"  # no name long enough: the text as it is
 
 
 @pytest.mark.parametrize(
@@ -818,5 +819,5 @@ def test_name_mask_masks_names_of_three_letters_or_more_and_leaves_text_without_
     [("Missing  alert, on-disk usage!", "missing alert on disk usage"), ("TTL  too long.", "ttl too long")],
 )
 def test_normalise_factor(text: str, key: str) -> None:
-    assert figures.normalise_factor(text) == key
+    assert patterns.normalise_factor(text) == key
 

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from test_figures import SETTINGS, incident, knowledge_base
 
-from pmsite import figures
-from pmsite.analyse import KnowledgeBase, slugify
+from pmsite.analysis import factors, patterns
+from pmsite.analysis.knowledge_base import KnowledgeBase
+from pmsite.text import slugify
 
 D = dt.date
 
@@ -39,7 +40,7 @@ D = dt.date
     ],
 )
 def test_add_months_at_century_leap_years_and_month_ends(day: dt.date, months: int, expected: dt.date) -> None:
-    assert figures._add_months(day, months) == expected
+    assert patterns._add_months(day, months) == expected
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def test_add_months_at_century_leap_years_and_month_ends(day: dt.date, months: i
     ],
 )
 def test_densest_window_edges(dates: list[dt.date], months: int, expected: tuple[int, dt.date | None, dt.date | None]) -> None:
-    assert figures.densest_window(dates, months) == expected
+    assert patterns.densest_window(dates, months) == expected
 
 
 # --- patterns and factor themes -----------------------------------------------------------------
@@ -81,12 +82,12 @@ def test_a_pattern_lists_categories_by_count_then_name_not_by_first_seen() -> No
         with_causes(incident("INC-2", "2024-02-10"), "process-gap"),
         with_causes(incident("INC-3", "2024-03-10"), "code-defect", "process-gap"),
     )
-    pattern = figures.pattern_for(kb, "process-gap", kb.incidents)
+    pattern = patterns.pattern_for(kb, "process-gap", kb.incidents)
     assert pattern.categories == [("process-gap", 3), ("capacity-insufficient", 1), ("code-defect", 1)]
 
 
 def test_a_longer_name_is_masked_before_a_name_it_begins_with() -> None:
-    mask = figures._name_mask({"mobile", "mobile api"})
+    mask = factors._name_mask({"mobile", "mobile api"})
     assert mask("mobile api errors after mobile release", "‹n›") == "‹n› errors after ‹n› release"
 
 
@@ -96,7 +97,7 @@ def test_themes_with_as_many_incidents_are_ordered_by_label_without_case() -> No
         incident("INC-1", "2024-01-10", factors=[("Database failover untested", "process"), ("Data_sync lag not alerted", "process")]),
         incident("INC-2", "2024-02-10", factors=[("Database failover untested", "process"), ("Data_sync lag not alerted", "process")]),
     )
-    (found,) = [b for b in figures.factor_branches(kb) if b.category == "process"]
+    (found,) = [b for b in factors.factor_branches(kb) if b.category == "process"]
     assert [(t.kind, t.label, t.examples, [i.id for i in t.incidents]) for t in found.themes] == [
         ("wording", "Data_sync lag not alerted", ["Data_sync lag not alerted"], ["INC-2", "INC-1"]),
         ("wording", "Database failover untested", ["Database failover untested"], ["INC-2", "INC-1"]),

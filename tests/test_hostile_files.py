@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 from test_cli import kb, run
 
-from pmsite.load import discover, load_corpus, load_file, read_source
+from pmsite.reading.corpus import load_corpus
+from pmsite.reading.documents import load_file
+from pmsite.reading.files import discover, read_source
 from pmsite.settings import Settings
 
 from conftest import ROOT, dump, mkdocs_build, valid_doc, write_site

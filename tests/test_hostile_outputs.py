@@ -22,12 +22,12 @@ import pytest
 from lxml import etree
 from test_cli import kb, run
 
-from pmsite import outputs
-from pmsite.analyse import KnowledgeBase, build_knowledge_base
-from pmsite.load import load_file
-from pmsite.model import Document
-from pmsite.render import MarkdownRenderer
+from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.format.document import Document
+from pmsite.reading.documents import load_file
 from pmsite.settings import Settings
+from pmsite.site import outputs
+from pmsite.site.markdown import MarkdownRenderer
 
 from conftest import ROOT, shared, valid_doc
 
@@ -154,13 +154,13 @@ def test_csv_cells_are_neutralised_and_fully_quoted(hostile_site: Path) -> None:
      ("  =1", "'  =1"), ("a=1", "a=1"), ("1-2", "1-2"), ("", "")],
 )
 def test_csv_cell_rule(value: str, cell: str) -> None:
-    from pmsite.cli import csv_cell
+    from pmsite.frontends.cli.reporting import csv_cell
 
     assert csv_cell(value) == cell
 
 
 def test_a_carriage_return_never_splits_a_row() -> None:
-    from pmsite.cli import _cell
+    from pmsite.frontends.cli.reporting import cell as _cell
 
     assert _cell({"owner": "SRE\rforged,row"}, "owner") == "SRE forged,row"
     assert _cell({"owner": "a\r\nb\nc\u2028d"}, "owner") == "a b c d"
@@ -182,7 +182,7 @@ def test_markdown_cells_are_escaped(hostile_site: Path) -> None:
      ("&amp;", "&amp;amp;"), ("~~s~~", "\\~\\~s\\~\\~")],
 )
 def test_markdown_cell_rule(value: str, cell: str) -> None:
-    from pmsite.cli import markdown_cell
+    from pmsite.frontends.cli.reporting import markdown_cell
 
     assert markdown_cell(value) == cell
 

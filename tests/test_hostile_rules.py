@@ -17,12 +17,12 @@ import yaml
 from bs4 import BeautifulSoup
 from test_cli import MKDOCS_YML, kb, run
 
-from pmsite.analyse import build_knowledge_base
-from pmsite.checklist import findings
-from pmsite.figures import densest_window
-from pmsite.guide import checklist_table, field_table
-from pmsite.model import Document
+from pmsite.analysis.checklist import findings
+from pmsite.analysis.knowledge_base import build_knowledge_base
+from pmsite.analysis.patterns import densest_window
+from pmsite.format.document import Document
 from pmsite.settings import Settings
+from pmsite.site.guide import checklist_table, field_table
 
 from conftest import ROOT, mkdocs_build, valid_doc, write_site
 
@@ -218,7 +218,7 @@ def test_the_pattern_window_is_twelve_months_end_excluded(dates: list[str], coun
 
 
 def test_timestamps_keep_their_time_of_day_in_every_output() -> None:
-    from pmsite import outputs
+    from pmsite.site import outputs
 
     settings = Settings(reference_date=dt.date(2024, 7, 1))
     kb_ = build_knowledge_base([(document(settings), "x.yaml")], settings)

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from pmsite.load import discover, load_corpus
-from pmsite.render import MarkdownRenderer
+from pmsite.reading.corpus import load_corpus
+from pmsite.reading.files import discover
 from pmsite.settings import Settings
+from pmsite.site.markdown import MarkdownRenderer
 
 from conftest import dump, mkdocs_build, valid_doc, write_site
 
@@ -391,7 +392,7 @@ def test_evidence_url_schemes_are_compared_without_case(tmp_path: Path, evidence
     ],
 )
 def test_slugify(value: str, slug: str) -> None:
-    from pmsite.analyse import slugify
+    from pmsite.text import slugify
 
     assert slugify(value) == slug
 
@@ -404,7 +405,7 @@ def test_a_lone_surrogate_from_json_is_named(ch: str, what: str) -> None:
     """YAML cannot carry a lone surrogate, but JSON can (``json.loads('"\\\\ud800"')``): an importer's input."""
     from pydantic import ValidationError
 
-    from pmsite.model import Document
+    from pmsite.format.document import Document
 
     with pytest.raises(ValidationError) as raised:
         Document.model_validate(valid_doc(title=f"Outage {ch}"), context={"settings": Settings()})
@@ -413,6 +414,6 @@ def test_a_lone_surrogate_from_json_is_named(ch: str, what: str) -> None:
 
 @pytest.mark.parametrize("ch", ["\ud7ff", "\ue000", "\ufffd"])  # beside the surrogates, and the replacement character
 def test_characters_beside_the_refused_ranges_are_text(ch: str) -> None:
-    from pmsite.model import Document
+    from pmsite.format.document import Document
 
     assert Document.model_validate(valid_doc(title=f"Outage {ch}"), context={"settings": Settings()}).title == f"Outage {ch}"

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from pmsite.load import load_corpus
-from pmsite.model import Document
+from pmsite.format.document import Document
+from pmsite.reading.corpus import load_corpus
 from pmsite.settings import Settings
 
 from conftest import run_pmsite
@@ -514,7 +514,7 @@ def test_untrusted_text_is_kept_as_text_without_control_characters(tmp_path: Pat
     (4133980800, "ts: expected a time between 1970-01-01 and 2100-12-31, got 4133980800"),
 ])
 def test_slack_times_after_the_format_range_are_located(value: object, message: str) -> None:
-    from pmsite.importers.common import DraftError, from_epoch
+    from pmsite.authoring.importers.common import DraftError, from_epoch
 
     with pytest.raises(DraftError) as caught:
         from_epoch(value, "ts")
@@ -522,6 +522,6 @@ def test_slack_times_after_the_format_range_are_located(value: object, message: 
 
 
 def test_the_last_second_of_the_format_range_is_a_slack_time() -> None:
-    from pmsite.importers.common import from_epoch
+    from pmsite.authoring.importers.common import from_epoch
 
     assert from_epoch("4133980799", "ts").isoformat() == "2100-12-31T23:59:59+00:00"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from pmsite.analyse import KnowledgeBase, build_knowledge_base
-from pmsite.model import Document
+from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.format.document import Document
 from pmsite.settings import Settings
 
 from conftest import valid_doc

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pmsite.load import discover, load_corpus, load_file
+from pmsite.reading.corpus import load_corpus
+from pmsite.reading.documents import load_file
+from pmsite.reading.files import discover
 from pmsite.settings import Settings
 
 from conftest import ROOT, dump, mkdocs_build, valid_doc, write_site
@@ -80,7 +82,7 @@ def test_alias_bomb_fails_fast_in_little_memory(tmp_path: Path) -> None:
 
 def test_oversized_file_is_refused_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The proof that nothing was read: the one function that reads a file's bytes fails if called."""
-    import pmsite.load as load
+    import pmsite.reading.files as load
 
     path = tmp_path / "huge.yaml"
     path.write_text("id: INC-HUGE-1\nsummary: |\n" + ("  " + "x" * 98 + "\n") * 100_000)
@@ -104,7 +106,7 @@ def test_a_file_is_read_with_a_bound_even_when_its_size_says_otherwise(tmp_path:
     """A file that grows after fstat (or a file system that reports no size) is still read only up to the limit."""
     import os
 
-    import pmsite.load as load
+    import pmsite.reading.files as load
 
     path = tmp_path / "grows.yaml"
     path.write_bytes(b"id: x\n" * 400_000)  # 2.4 MB

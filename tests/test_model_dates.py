@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from pmsite.load import load_file
-from pmsite.model import Document
+from pmsite.format.document import Document
+from pmsite.reading.documents import load_file
 from pmsite.settings import Settings
 
 from conftest import dump, valid_doc

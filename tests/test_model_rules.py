@@ -20,8 +20,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from pmsite.load import load_file
-from pmsite.model import Document, field_reference, markdown_shape
+from pmsite.format.document import Document
+from pmsite.format.markdown_shape import markdown_shape
+from pmsite.format.reference import field_reference
+from pmsite.reading.documents import load_file
 from pmsite.settings import Settings
 
 # Line numbers of BASE, used in the expectations below: 5 summary, 7 detected_at, 8 mitigated_at,

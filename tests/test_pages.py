@@ -265,7 +265,7 @@ def test_the_build_logs_each_checklist_warning_once_at_its_place(tmp_path: Path)
 
 
 def test_markdown_conversions_are_shared_through_the_cache_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmsite import render
+    from pmsite.site import markdown as render
 
     cache: dict[str, str] = {}
     first = render.MarkdownRenderer(["tables"], cache=cache)

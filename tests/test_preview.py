@@ -124,7 +124,7 @@ def test_an_edit_rewrites_only_the_pages_it_changes_and_the_result_is_the_full_b
 def test_an_edit_serialises_again_only_the_data_file_entries_of_the_incidents_it_changed(
     kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmsite import outputs
+    from pmsite.site import outputs
 
     made: dict[str, list[str]] = {"incidents.json": [], "actions.json": [], "actions.ics": []}
     incident_json, action_entries, action_events = outputs.incident_json, outputs.action_entries, outputs.action_events
@@ -182,8 +182,8 @@ def test_a_save_while_the_search_index_is_written_stops_the_indexer_at_once(
     """At 10,000 incidents Pagefind takes both cores for about ten seconds after each save; the next
     save kills it instead of rendering its pages beside it. The job ends quietly, the rebuild stays
     incremental, and the folder is still the full build once the new job has written everything."""
-    from pmsite.pagefind import PagefindService
-    from pmsite.search import SearchIndex
+    from pmsite.site.search.index import SearchIndex
+    from pmsite.site.search.pagefind import PagefindService
 
     preview = tmp_path / "preview"
     preview_build(kb, preview)
@@ -223,11 +223,11 @@ def test_a_save_while_the_search_index_is_written_stops_the_indexer_at_once(
 def test_an_edit_computes_again_only_the_patterns_of_its_categories_and_services(
     kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pmsite import figures
+    from pmsite.analysis import patterns
 
     made: list[str] = []
-    pattern_for = figures.pattern_for
-    monkeypatch.setattr(figures, "pattern_for", lambda kb_, key, incidents: made.append(key) or pattern_for(kb_, key, incidents))  # type: ignore[func-returns-value]
+    pattern_for = patterns.pattern_for
+    monkeypatch.setattr(patterns, "pattern_for", lambda kb_, key, incidents: made.append(key) or pattern_for(kb_, key, incidents))  # type: ignore[func-returns-value]
     preview = tmp_path / "preview"
     preview_build(kb, preview)
     assert sorted(made) == ["capacity-insufficient", "code-defect", "configuration-error", "mobile-api", "orders-db", "search"]

@@ -12,12 +12,14 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmsite.analyse import build_knowledge_base
-from pmsite.checklist import checks
-from pmsite.load import YamlProblem, load_file, parse_yaml
-from pmsite.render import MarkdownRenderer, Templates
+from pmsite.analysis.checklist import checks
+from pmsite.analysis.knowledge_base import build_knowledge_base
+from pmsite.reading.documents import load_file
+from pmsite.reading.yaml_source import YamlProblem, parse_yaml
 from pmsite.settings import Settings
-from pmsite.site import SiteBuilder
+from pmsite.site.builder import SiteBuilder
+from pmsite.site.markdown import MarkdownRenderer
+from pmsite.site.templates import Templates
 
 from conftest import dump, valid_doc
 from values import expected_texts, normalise

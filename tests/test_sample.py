@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from pmsite.model import field_reference
+from pmsite.format.reference import field_reference
 
 from conftest import ROOT, Build, mkdocs_build, write_site
 from values import expected_texts, load_yaml, normalise
@@ -68,7 +68,7 @@ def test_author_guide_and_model_never_disagree(sample_build: Build) -> None:
     unknown = {n for n in fieldish if n not in model_paths and n.split(".")[-1] not in {p.split(".")[-1].replace("[]", "") for p in model_paths}}
     assert unknown <= {"draft", "published", "in-review"}, unknown
     codes = [row.select("td")[0].get_text() for row in guide.select("table tbody tr") if row.select("td") and row.select("td")[0].get_text().startswith("PM")]
-    from pmsite.checklist import CHECKS
+    from pmsite.analysis.checklist import CHECKS
 
     assert codes == list(CHECKS)
 

@@ -50,7 +50,7 @@ def test_the_bundle_comes_whole_in_the_reply_and_the_service_exits_on_its_own(tm
     """Pagefind answers WriteFiles while its last writes are still queued, and drops them when its
     input ends: one CI run had an empty ``pagefind-entry.json``, another no ``wasm.unknown.pagefind``.
     The bundle now comes in the reply; every file of it is there, and the process ends with status 0."""
-    from pmsite.pagefind import PagefindService
+    from pmsite.site.search.pagefind import PagefindService
 
     service = PagefindService({"force_language": "en"})
     for i in range(50):
@@ -83,7 +83,7 @@ while chunk := sys.stdin.buffer.read1(4096):
 
 @pytest.mark.parametrize("path", ["../escaped.js", "/tmp/escaped.js", ""])
 def test_a_bundle_file_named_outside_the_bundle_is_refused(tmp_path: Path, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmsite.pagefind import PagefindError, PagefindService
+    from pmsite.site.search.pagefind import PagefindError, PagefindService
 
     fake = tmp_path / "pagefind"
     fake.write_text(_FAKE_SERVICE.format(python=sys.executable, path=path))
@@ -100,7 +100,7 @@ def test_a_bundle_file_named_outside_the_bundle_is_refused(tmp_path: Path, path:
 def test_a_preview_s_indexer_runs_at_a_lower_priority(background: bool, lower: int) -> None:
     """A live preview writes the index after the page is served; the next save's change detection
     and rebuild must not wait for CPU behind it. A full build's indexer keeps the build's priority."""
-    from pmsite.search import SearchIndex
+    from pmsite.site.search.index import SearchIndex
 
     index = SearchIndex(background=background)
     try:
@@ -113,7 +113,7 @@ def test_a_preview_s_indexer_runs_at_a_lower_priority(background: bool, lower: i
 def test_an_index_stopped_after_its_reply_writes_nothing(tmp_path: Path) -> None:
     """Stopped by the next save after Pagefind answered: writing thousands of files would still hold
     up that save's rebuild, so the folder is left as it is and the owner gets a SearchError."""
-    from pmsite.search import SearchError, SearchIndex
+    from pmsite.site.search.index import SearchError, SearchIndex
 
     index = SearchIndex(background=True)
     index.add_pages([("page/", "A page", "<p>words</p>")])

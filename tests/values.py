@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from pmsite.render import format_number, format_timestamp
+from pmsite.site.formatting import format_number, format_timestamp
 
 # Flags render as words next to their label rather than as the raw value.
 FLAG_LABELS = {

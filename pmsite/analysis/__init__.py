@@ -1,0 +1,1 @@
+"""Analysis: the knowledge base of published incidents, what their actions mean, related incidents, figures and the checklist."""

@@ -1,0 +1,1 @@
+"""Authoring: files for authors (new drafts, drafts from the incident record, the JSON Schema, demo corpora)."""

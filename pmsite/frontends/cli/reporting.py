@@ -1,0 +1,119 @@
+"""What the CLI prints: problems for a terminal or GitHub, and tables as text, CSV or Markdown."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from pmsite.problems import Problem, printable
+
+# --- output formats ---------------------------------------------------------------------------
+
+
+def use_colour() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
+
+_RESET = "\033[0m"
+
+
+
+def github_escape_data(text: str) -> str:
+    """GitHub workflow commands: escape a message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+
+def github_escape_property(text: str) -> str:
+    """GitHub workflow commands: escape a property value (also ':' and ',')."""
+    return github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+
+def github_line(problem: Problem) -> str:
+    """``::error file=...,line=...,col=...,title=...::message``: an annotation on the pull request's diff.
+
+    File, field and message are escaped twice over: :func:`printable` first (no
+    control character, separator or bidi override survives), then GitHub's own
+    escaping, so nothing an author wrote can end the command or start another.
+    """
+    code = f" {problem.code}" if problem.code else ""
+    field = printable(problem.field)
+    title = f"pmsite{code}: {field or 'file'}"
+    props = ",".join(
+        f"{key}={github_escape_property(str(value))}"
+        for key, value in (("file", printable(problem.file)), ("line", problem.line), ("col", problem.column), ("title", title))
+    )
+    message = f"{field}: {printable(problem.message)}" if field else printable(problem.message)
+    return f"::{problem.level} {props}::{github_escape_data(message)}"
+
+
+
+def emit(text: str = "", *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout)
+
+
+
+def shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+_MD_MARKS = re.compile(r"(\*\*|__|\*|`|~~)")
+
+
+
+def plain_first_line(markdown: str) -> str:
+    """The first non-empty line of a Markdown text, without its markup: for tables and CSV."""
+    line = next((ln.strip() for ln in markdown.splitlines() if ln.strip()), "")
+    line = re.sub(r"^(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", "", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = re.sub(r"<(https?://[^>]+)>", r"\1", line)
+    line = _MD_MARKS.sub("", line)
+    return " ".join(line.split())
+
+
+
+def cell(row: dict[str, Any], column: str) -> str:
+    """One cell as a single line of text (a table row never spans lines, whatever a value holds)."""
+    value = row[column]
+    text = ", ".join(value) if isinstance(value, list) else str(value)
+    return " ".join(text.splitlines()) if any(ch in text for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") else text
+
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+
+def csv_cell(text: str) -> str:
+    """A cell that a spreadsheet shows as text: a leading ``'`` before a formula start (also after spaces)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS) else text
+
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+
+def markdown_cell(text: str) -> str:
+    """A table cell shown as the text it is: HTML escaped, Markdown punctuation and pipes backslash-escaped."""
+    flat = " ".join(text.splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+
+def error_lines(exc: Exception) -> None:
+    """``pmsite: error: ...``, one line per problem, escaped: paths and values may come from anywhere."""
+    for line in str(exc).split("\n"):
+        print(f"pmsite: error: {printable(line)}", file=sys.stderr)

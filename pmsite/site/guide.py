@@ -1,0 +1,93 @@
+"""Reference tables for the author guide, generated from the model and the checklist.
+
+Generating them means the guide cannot drift from what the build enforces.
+Configured names (severity labels, categories, priorities) come from
+``mkdocs.yml`` and land in a Markdown page that allows raw HTML, so every one
+goes through :func:`text` or :func:`code`: shown as written, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from pmsite.analysis.checklist import CHECKS, HOW_TO_PASS
+from pmsite.format.reference import field_reference
+from pmsite.settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
+
+# Markdown punctuation that could start emphasis, links, code or a table cell, as character references.
+_MARKDOWN = {ord(ch): f"&#{ord(ch)};" for ch in "\\`*_[]|~#!{}"}
+
+
+def text(value: object) -> str:
+    """A configured value as literal text in a Markdown table cell: HTML and Markdown neutralised, one line."""
+    flat = " ".join(str(value).split())
+    return html.escape(flat, quote=True).translate(_MARKDOWN)
+
+
+def code(value: object) -> str:
+    """A configured value as inline code, safe for any characters (a backtick cannot close it)."""
+    return f"<code>{text(value)}</code>"
+
+
+def allowed_values(settings: Settings) -> dict[str, str]:
+    """Fields whose values come from a fixed or configured set, by field path."""
+    severities = ", ".join(f"{code(k)} ({text(v)})" for k, v in settings.severities.items())
+    return {
+        "status": ", ".join(code(s) for s in DOCUMENT_STATUSES),
+        "severity": severities,
+        "detection": ", ".join(code(d) for d in settings.detection_methods),
+        "timeline[].kind": ", ".join(code(k) for k in TIMELINE_KINDS),
+        "root_causes[].category": ", ".join(code(c) for c in settings.root_cause_categories),
+        "contributing_factors[].category": ", ".join(code(c) for c in settings.factor_categories),
+        "action_items[].priority": ", ".join(
+            f"{code(p)} ({text(settings.priority_windows.get(p, '—'))} days)" for p in settings.priorities
+        ),
+        "action_items[].status": ", ".join(code(s) for s in settings.action_statuses),
+    }
+
+
+def _prose(value: str) -> str:
+    """Text written in this package: escaped, with its `code spans` kept as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(value))
+
+
+def _path(path: str) -> str:
+    """A field path as code that may wrap after a dot, never inside a name."""
+    return "<code class=\"pm-path\">" + html.escape(path).replace(".", ".<wbr>") + "</code>"
+
+
+def field_table(settings: Settings) -> str:
+    """Every field as a row: the field with its type, then what it means and the values it takes.
+
+    HTML rather than a Markdown table, so the page can lay it out as a card per field on a phone.
+    """
+    allowed = allowed_values(settings)
+    rows = []
+    for path, type_name, required, description in field_reference():
+        values = f'<br><span class="pm-muted">Allowed:</span> {allowed[path]}' if path in allowed else ""
+        need = "<strong>required</strong>" if required else "optional"
+        rows.append(
+            f"<tr><td>{_path(path)}<br><span class=\"pm-muted\">{html.escape(type_name)}, {need}</span></td>"
+            f"<td>{_prose(description)}{values}</td></tr>"
+        )
+    return (
+        '<table class="pm-compact pm-reference">\n<thead><tr><th scope="col">Field</th><th scope="col">Meaning</th></tr></thead>\n'
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
+
+
+def checklist_table(settings: Settings) -> str:
+    rows = []
+    for code_, title in CHECKS.items():
+        how = _prose(HOW_TO_PASS[code_])
+        if code_ == "PM111":  # the windows are this site's, not the defaults
+            windows = ", ".join(f"{text(p)} {text(d)} days" for p, d in settings.priority_windows.items())
+            how = f"Due dates within the priority's target window from resolution: {windows}."
+        elif code_ == "PM110":
+            how = f"Published within {settings.publication_deadline_days} days of resolution, whatever the severity."
+        rows.append(f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how}</td></tr>")
+    return (
+        '<table class="pm-compact pm-reference pm-reference--checks">\n<thead><tr><th scope="col">Code</th><th scope="col">Check</th>'
+        '<th scope="col">How to pass</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"
+    )
