@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmsite.statuses import CLOSED, DEFAULT_ACTION_STATUSES, OPEN, Meaning, parse_action_statuses
+
 DEFAULT_SEVERITIES: dict[int | str, str] = {
     1: "SEV1 · Critical",
     2: "SEV2 · Major",
@@ -40,8 +42,6 @@ DEFAULT_ROOT_CAUSE_CATEGORIES = (
 )
 DEFAULT_FACTOR_CATEGORIES = ("people", "process", "technology", "environment")
 DEFAULT_PRIORITIES = ("critical", "high", "medium", "low")
-DEFAULT_ACTION_STATUSES = ("open", "in-progress", "done", "wont-do")
-CLOSED_STATUSES = frozenset({"done", "wont-do"})
 DOCUMENT_STATUSES = ("draft", "in-review", "published")
 TIMELINE_KINDS = (
     "trigger",
@@ -145,7 +145,7 @@ class Settings:
     root_cause_categories: tuple[str, ...] = DEFAULT_ROOT_CAUSE_CATEGORIES
     factor_categories: tuple[str, ...] = DEFAULT_FACTOR_CATEGORIES
     priorities: tuple[str, ...] = DEFAULT_PRIORITIES
-    action_statuses: tuple[str, ...] = DEFAULT_ACTION_STATUSES
+    action_statuses: dict[str, Meaning] = field(default_factory=lambda: dict(DEFAULT_ACTION_STATUSES))  # word -> meaning
     priority_windows: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PRIORITY_WINDOWS))
     reference_date: dt.date | None = None
     publish_drafts: bool = False
@@ -173,6 +173,15 @@ class Settings:
     def severity_label(self, level: int | str) -> str:
         return self.severities.get(level, str(level))
 
+    def status_meaning(self, word: str) -> Meaning:
+        """What an action status word means on this site (see :mod:`pmsite.statuses`)."""
+        return self.action_statuses.get(word, OPEN)
+
+    @property
+    def closed_statuses(self) -> frozenset[str]:
+        """The words whose meaning is done or won't do: such an action needs ``completed_on``."""
+        return frozenset(word for word, meaning in self.action_statuses.items() if meaning in CLOSED)
+
     @classmethod
     def from_mapping(cls, raw: dict[str, Any], *, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from a plain mapping (the plugin's options), then the environment.
@@ -189,12 +198,16 @@ class Settings:
             "root_cause_categories",
             "factor_categories",
             "priorities",
-            "action_statuses",
             "vague_actions",
             "severities_requiring_postmortem",
         ):
             if key in values:
                 values[key] = tuple(values[key])
+        if "action_statuses" in values:
+            try:
+                values["action_statuses"] = parse_action_statuses(values["action_statuses"])
+            except ValueError as exc:
+                raise ValueError(f"action_statuses: {exc}") from None
         if "severities" in values:
             values["severities"] = {k: str(v) for k, v in dict(values["severities"]).items()}
         if "reference_date" in values:

@@ -61,3 +61,37 @@ def is_http_url(value: str) -> bool:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``1 file``, ``2 files``, ``0 files``: a count with its noun (``many`` for an irregular plural)."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def join_words(words: list[str], last: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``: a list as a sentence says it."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+_BLOCK_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,9}[.)]\s+)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>", re.IGNORECASE)
+_INLINE_MARKS = re.compile(r"\*\*|__|\*|`|~~")
+
+
+def plain_text(markdown: str, limit: int = 0, *, first_line: bool = False) -> str:
+    """Author Markdown as one line of plain text: for descriptions, table cells, CSV and ticket titles.
+
+    Block markers at the start of a line (headings, quotes, list markers) go, links and images
+    keep their text, autolinks their URL, emphasis and code marks go; white space folds to
+    single spaces. ``first_line``: only the first line that has text. ``limit``: at most so
+    many characters, the last one an ellipsis. The result is text, escaped where it is used.
+    """
+    lines = [line for line in markdown.splitlines() if line.strip()]
+    if first_line:
+        lines = lines[:1]
+    parts = []
+    for line in lines:
+        line = _BLOCK_MARK.sub("", line)
+        line = _LINK.sub(r"\1", line)
+        line = _AUTOLINK.sub(r"\1", line)
+        parts.append(_INLINE_MARKS.sub("", line))
+    text = " ".join(" ".join(parts).split())
+    return text if not limit or len(text) <= limit else text[: limit - 1] + "…"

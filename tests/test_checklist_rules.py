@@ -1,4 +1,4 @@
-"""The checklist's rules at their edges: ``findings``, ``checks``, ``warnings_for`` and ``run_checklist``.
+"""The checklist's rules at their edges: ``findings``, ``checks``, ``warnings_for`` and the engine's ``checklist_warnings``.
 
 Each test states the exact list of findings (code, field path, message) or of warnings,
 worked out by hand from the document it builds. The cases cover each rule's
@@ -18,7 +18,7 @@ import pytest
 
 import pmsite.analysis.checklist
 import pmsite.engine
-from pmsite.analysis.checklist import Finding, checks, findings, run_checklist, warnings_for
+from pmsite.analysis.checklist import Finding, checks, findings, warnings_for
 from pmsite.engine import Engine
 from pmsite.format.document import Document
 from pmsite.problems import Problem
@@ -262,10 +262,10 @@ def test_warnings_report_the_findings_they_are_given(tmp_path: Path) -> None:
     assert warnings_for(item, Settings(), []) == []
 
 
-# --- run_checklist: one computation per document -------------------------------------------------------
+# --- the engine's checklist warnings: one computation per document -------------------------------------------------------
 
 
-def test_run_checklist_warns_for_each_valid_document_and_computes_its_findings_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checklist_warnings_warn_for_each_valid_document_and_computes_its_findings_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine computes each document's findings once per build and the warnings reuse them
     (the page's panel does too): computing them again would double the checklist's cost."""
     incidents = tmp_path / "docs" / "incidents"
@@ -284,7 +284,7 @@ def test_run_checklist_warns_for_each_valid_document_and_computes_its_findings_o
     monkeypatch.setattr(pmsite.engine, "findings", counted)
     engine = Engine(Settings(), docs_dir=tmp_path / "docs", base=tmp_path)
     engine.load()
-    warnings = run_checklist(engine)
+    warnings = engine.checklist_warnings()
     shown = "docs/incidents/a.yaml"  # relative to the engine's base, always with '/'
     assert warnings == [
         Problem(shown, 37, 1, "timeline", "no event of kind 'detection': add when and how the problem was detected", "warning", "PM102"),

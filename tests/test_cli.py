@@ -621,12 +621,12 @@ def test_actions_filters_and_overdue_days(tmp_path: Path) -> None:
         return [r["incident"] for r in json.loads(proc.stdout)]
 
     rows = json.loads(run("actions", "--format", "json", "--reference-date", "2024-07-01", cwd=root).stdout)
-    assert rows[1] == {"incident": "INC-A", "action": "A1", "priority": "high", "due": "2024-06-01", "days_overdue": 30,
+    assert rows[0] == {"incident": "INC-A", "action": "A1", "priority": "high", "due": "2024-06-01", "days_overdue": 30,
                        "status": "open", "owner": "SRE", "description": "Add a canary step | with rollback",
                        "services": ["dns"]}
-    assert [(r["incident"], r["days_overdue"]) for r in rows] == [("INC-B", 0), ("INC-A", 30)]  # critical first
+    assert [(r["incident"], r["days_overdue"]) for r in rows] == [("INC-A", 30), ("INC-B", 0)]  # the review's order: overdue first
     later = json.loads(run("actions", "--format", "json", "--all", "--reference-date", "2024-08-11", cwd=root).stdout)
-    assert [(r["incident"], r["days_overdue"]) for r in later] == [("INC-B", 10), ("INC-A", 71), ("INC-C", 0)]  # done: never late
+    assert [(r["incident"], r["days_overdue"]) for r in later] == [("INC-A", 71), ("INC-B", 10), ("INC-C", 0)]  # done: never late
     assert incidents("--owner", "sre") == ["INC-A"]
     assert incidents("--priority", "critical") == ["INC-B"]
     assert incidents("--service", "billing") == ["INC-B"]
@@ -638,18 +638,18 @@ def test_actions_filters_and_overdue_days(tmp_path: Path) -> None:
 def test_actions_formats(tmp_path: Path) -> None:
     root = actions_kb(tmp_path)
     table = list(csv.DictReader(io.StringIO(run("actions", "--format", "csv", cwd=root).stdout)))
-    assert [r["incident"] for r in table] == ["INC-B", "INC-A"]
+    assert [r["incident"] for r in table] == ["INC-A", "INC-B"]  # the review's order: the overdue item first
     assert list(table[0]) == ["incident", "action", "priority", "due", "days_overdue", "status", "owner", "description", "services"]
-    assert table[1]["description"] == "Add a canary step | with rollback" and table[1]["days_overdue"] == "30"
+    assert table[0]["description"] == "Add a canary step | with rollback" and table[0]["days_overdue"] == "30"
 
     markdown = run("actions", "--format", "markdown", cwd=root).stdout.splitlines()
     assert markdown[0] == "| incident | action | priority | due | days_overdue | status | owner | description | services |"
     assert len(markdown) == 4 and all(line.count(" | ") == 8 for line in markdown[2:])
-    assert "Add a canary step \\| with rollback" in markdown[3]
+    assert "Add a canary step \\| with rollback" in markdown[2]
 
     text = run("actions", "--reference-date", "2024-07-01", cwd=root).stdout.splitlines()
     assert text[0].split() == ["incident", "action", "priority", "due", "days_overdue", "status", "owner", "description", "services"]
-    assert text[2].startswith("INC-A     A1      high      2024-06-01  30")
+    assert text[1].startswith("INC-A     A1      high      2024-06-01  30")
     assert text[-1] == "2 action items, 1 overdue (as of 2024-07-01)"
 
 

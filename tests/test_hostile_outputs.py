@@ -28,6 +28,7 @@ from pmsite.reading.documents import load_file
 from pmsite.settings import Settings
 from pmsite.site import outputs
 from pmsite.site.markdown import MarkdownRenderer
+from pmsite.site.plan import SitePlan
 
 from conftest import ROOT, shared, valid_doc
 
@@ -41,7 +42,9 @@ SITE = "https://kb.example.com/"
 def hostile_kb() -> KnowledgeBase:
     loaded = load_file(HOSTILE, SETTINGS)
     assert loaded.problems == [] and loaded.document is not None
-    return build_knowledge_base([(loaded.document, "incidents/outputs.yaml")], SETTINGS)
+    kb = build_knowledge_base([(loaded.document, "incidents/outputs.yaml")], SETTINGS)
+    SitePlan(kb)  # the plan gives every incident its URL, as a build does
+    return kb
 
 
 def test_actions_ics_parses_and_round_trips_every_value(hostile_kb: KnowledgeBase) -> None:
@@ -136,14 +139,14 @@ def test_csv_cells_are_neutralised_and_fully_quoted(hostile_site: Path) -> None:
     assert proc.returncode == 0 and proc.stderr == ""
     lines = proc.stdout.splitlines()
     assert all(line.startswith('"') and line.endswith('"') for line in lines)  # csv.QUOTE_ALL
-    assert lines[2] == (
+    assert lines[1] == (  # the review's order: the overdue item first
         '"INC-OUT-1","Fix_DNS-2","high","2024-06-01","30","open","\'+1 555 0100",'
         '"\'=HYPERLINK(""https://evil.example/"",""click"") code | pipe <b>bold</b>","checkout, @sum(1+1)"'
     )
     rows = list(csv.reader(io.StringIO(proc.stdout)))
     assert [(r[1], r[6], r[7]) for r in rows[1:]] == [
-        ("A2", "'@oncall team", "'-2 rollback drill & review"),
         ("Fix_DNS-2", "'+1 555 0100", "'=HYPERLINK(\"https://evil.example/\",\"click\") code | pipe <b>bold</b>"),
+        ("A2", "'@oncall team", "'-2 rollback drill & review"),
         ("a3", "Platform team", "Tab inside the description"),
     ]
 
@@ -168,7 +171,7 @@ def test_a_carriage_return_never_splits_a_row() -> None:
 
 def test_markdown_cells_are_escaped(hostile_site: Path) -> None:
     lines = run("actions", "--format", "markdown", cwd=hostile_site).stdout.splitlines()
-    assert lines[3] == (
+    assert lines[2] == (
         "| INC-OUT-1 | Fix\\_DNS-2 | high | 2024-06-01 | 30 | open | +1 555 0100 | "
         '=HYPERLINK("https://evil.example/","click") code \\| pipe &lt;b&gt;bold&lt;/b&gt; | checkout, @sum(1+1) |'
     )

@@ -45,7 +45,7 @@ def render_incident(doc: dict[str, Any], tmp: Path) -> str:
     assert loaded.problems == [], [p.format() for p in loaded.problems]
     assert loaded.document is not None
     kb = build_knowledge_base([(loaded.document, "incidents/doc.yaml")], SETTINGS)
-    builder = SiteBuilder(kb, SETTINGS, TEMPLATES, MARKDOWN, checklist=lambda inc: checks(inc.doc, SETTINGS))
+    builder = SiteBuilder(kb, TEMPLATES, MARKDOWN, checklist=lambda inc: checks(inc.doc, SETTINGS))
     page = next(src for src, spec in builder.specs.items() if spec.kind == "incident")
     return builder.render(page).html
 

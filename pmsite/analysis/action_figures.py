@@ -12,9 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import mean
 
-from pmsite.analysis.actions import Action
+from pmsite.analysis.actions import Action, open_actions
 from pmsite.analysis.knowledge_base import KnowledgeBase
-from pmsite.settings import CLOSED_STATUSES
 
 RECENT_DAYS = 90
 
@@ -27,8 +26,8 @@ def _rate(part: int, whole: int) -> float | None:
 
 def completion_rate(actions: list[Action]) -> float | None:
     """Done items as a share of all items except those decided against (wont-do)."""
-    considered = [a for a in actions if a.item.status != "wont-do"]
-    return _rate(sum(1 for a in considered if a.item.status == "done"), len(considered))
+    considered = [a for a in actions if not a.wont_do]
+    return _rate(sum(1 for a in considered if a.done), len(considered))
 
 
 
@@ -68,7 +67,6 @@ class ActionFigures:
     on_time: list[PriorityRow]
     on_time_overall: float | None
     owners: list[OwnerRow]
-    groups: list[tuple[str, list[Action]]]
 
 
 
@@ -76,19 +74,15 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
     s = kb.settings
     today = kb.today
     every = [a for inc in kb.incidents for a in inc.actions]
-    priority_order = {p: i for i, p in enumerate(s.priorities)}
-    open_ = sorted(
-        (a for a in every if a.item.status not in CLOSED_STATUSES),
-        key=lambda a: (priority_order.get(a.item.priority, len(priority_order)), a.item.due, a.incident.id, a.id),
-    )
+    open_ = open_actions(every, s.priorities)
     recent_cutoff = today - dt.timedelta(days=RECENT_DAYS)
     recent = [a for a in every if a.incident.date >= recent_cutoff]
-    closed_days = [a.days_to_close for a in every if a.item.status == "done" and a.days_to_close is not None]
+    closed_days = [a.days_to_close for a in every if a.done and a.days_to_close is not None]
     rows = []
     on_time_total = closed_total = 0
     done_by_priority: dict[str, list[Action]] = defaultdict(list)  # one pass, not one per priority
     for a in every:
-        if a.item.status == "done" and a.days_to_close is not None:
+        if a.done and a.days_to_close is not None:
             done_by_priority[a.item.priority].append(a)
     for p in s.priorities:
         window = s.priority_windows.get(p)
@@ -101,20 +95,17 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
     for a in every:
         row = owners.setdefault(a.item.owner, OwnerRow(a.item.owner))
         row.total += 1
-        if a.item.status == "done":
+        if a.done:
             row.done += 1
         if a.open:
             row.open += 1
         if a.overdue:
             row.overdue += 1
-    groups: dict[str, list[Action]] = defaultdict(list)
-    for a in open_:
-        groups[a.item.priority].append(a)
     return ActionFigures(
         all=every,
         open=open_,
         overdue=[a for a in open_ if a.overdue],
-        due_soon=[a for a in open_ if not a.overdue and (a.item.due - today).days <= s.due_soon_days],
+        due_soon=[a for a in open_ if a.due_soon],
         completion_all=completion_rate(every),
         completion_recent=completion_rate(recent),
         recent_count=len(recent),
@@ -122,5 +113,4 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
         on_time=rows,
         on_time_overall=_rate(on_time_total, closed_total),
         owners=sorted(owners.values(), key=lambda r: (-r.open, -r.overdue, r.owner.lower(), r.owner)),
-        groups=[(p, groups[p]) for p in sorted(groups, key=lambda p: priority_order.get(p, len(priority_order)))],
     )

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pmsite.format.document import Document, Loc, action_ids
 from pmsite.problems import Problem, field_path
-from pmsite.settings import CLOSED_STATUSES, Settings
+from pmsite.settings import Settings
 
 if TYPE_CHECKING:
-    from pmsite.engine import Engine
     from pmsite.reading.documents import Loaded
 
 CHECKS: dict[str, str] = {
@@ -130,7 +129,7 @@ def findings(doc: Document, settings: Settings) -> list[Finding]:
     vague = [(v, _phrase_pattern(v)) for v in settings.vague_actions]
     resolved = doc.resolved_at.date() if doc.resolved_at else None
     for i, (item, item_id) in enumerate(zip(doc.action_items, action_ids(doc))):
-        is_open = item.status not in CLOSED_STATUSES
+        is_open = item.status not in settings.closed_statuses
         if not item.success_criteria:
             out.append(Finding("PM106", ("action_items", i), f"action {item_id} has no success_criteria: say how you will know it worked"))
         if is_open and doc.published_on and item.due <= doc.published_on:
@@ -201,13 +200,3 @@ def warnings_for(item: Loaded, settings: Settings, found: list[Finding] | None =
         line, col = item.positions.of(f.loc)
         problems.append(Problem(item.display, line, col, field_path(f.loc), f.message, "warning", f.code))
     return problems
-
-
-def run_checklist(engine: Engine) -> list[Problem]:
-    """Warnings for every valid document of the engine's corpus."""
-    assert engine.corpus is not None
-    out: list[Problem] = []
-    for item in engine.corpus.documents:
-        if item.document is not None:
-            out.extend(warnings_for(item, engine.settings, engine.findings(item.document)))
-    return out

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pmsite.analysis.actions import Action
+from pmsite.analysis.actions import Action, TrackedState, make_action
 from pmsite.format.document import Document, action_ids
-from pmsite.settings import CLOSED_STATUSES
+from pmsite.settings import Settings
 
 
 @dataclass
 class Related:
+    """An incident listed as related to another, and why."""
+
     incident: Incident
     reasons: list[str]
-    explicit: bool
+    explicit: bool  # named in ``related`` by either post-mortem
 
 
 
@@ -25,7 +28,7 @@ class Incident:
 
     doc: Document
     source_uri: str
-    url: str  # relative to the site root, with trailing slash
+    url: str = ""  # relative to the site root, with a trailing slash: set by the site's page plan, the one rule
     actions: list[Action] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     # computed once: relations compare these sets over a million times at 10,000 incidents
@@ -78,19 +81,19 @@ class Incident:
     def open_actions(self) -> list[Action]:
         return [a for a in self.actions if a.open]
 
-    def status_counts(self, statuses: tuple[str, ...]) -> dict[str, int]:
+    def status_counts(self, statuses: Iterable[str]) -> dict[str, int]:
+        """How many action items carry each status word, in the configured order."""
         counts = Counter(a.item.status for a in self.actions)
         return {s: counts.get(s, 0) for s in statuses}
 
 
 
-def make_incident(doc: Document, source_uri: str, today: dt.date) -> Incident:
-    incident = Incident(doc=doc, source_uri=source_uri, url=f"incidents/{doc.slug}/")
+def make_incident(doc: Document, source_uri: str, settings: Settings, today: dt.date,
+                  tickets: Mapping[str, TrackedState] | None = None) -> Incident:
+    """An incident and its action items' derived state on the reference date ``today``; ``tickets``
+    are the tracker's states by ticket URL, where a sync read them."""
+    incident = Incident(doc=doc, source_uri=source_uri)
     for item, item_id in zip(doc.action_items, action_ids(doc)):
-        is_open = item.status not in CLOSED_STATUSES
-        overdue = is_open and item.due < today
-        closed_days = (item.completed_on - doc.resolved_at.date()).days if (item.completed_on and doc.resolved_at) else None
-        incident.actions.append(
-            Action(incident, item, item_id, overdue, (today - item.due).days if overdue else 0, closed_days)
-        )
+        tracked = tickets.get(item.ticket) if tickets and item.ticket else None
+        incident.actions.append(make_action(incident, item, item_id, settings, today, tracked))
     return incident

@@ -216,12 +216,12 @@ def build_knowledge_base(
     today = settings.today
     chosen = [(d, s) for d, s in documents if d.published or settings.publish_drafts]
     if previous is None or previous.settings != settings or previous.today != today:
-        return KnowledgeBase([make_incident(d, s, today) for d, s in chosen], settings)
+        return KnowledgeBase([make_incident(d, s, settings, today) for d, s in chosen], settings)
     kept = {id(inc.doc): inc for inc in previous.incidents}  # previous keeps the documents alive: ids are unique
     incidents = []
     for doc, source_uri in chosen:
         inc = kept.get(id(doc))
         if inc is None or inc.source_uri != source_uri:
-            inc = make_incident(doc, source_uri, today)
+            inc = make_incident(doc, source_uri, settings, today)
         incidents.append(inc)
     return KnowledgeBase(incidents, settings, previous)

@@ -21,7 +21,7 @@ from pmsite.reading.documents import load_file, validate_data
 from pmsite.reading.files import discover
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
 from pmsite.settings import TIMELINE_KINDS, Settings
-from pmsite.text import slugify
+from pmsite.text import join_words, slugify
 
 COMMENT_COLUMN = 34  # inline comments line up here, as in the format's example
 
@@ -90,7 +90,7 @@ action_items: []\t# required once out of draft; replace [] with entries like:
 #    owner: TODO team\t# a team or a role
 #    priority: {priority}\t# {priorities}
 #    due: YYYY-MM-DD\t# after publication, within the priority's target window
-#    status: {status}\t# {statuses}; done and wont-do need completed_on
+#    status: {status}\t# {statuses}; {closed} need completed_on
 #    # completed_on: YYYY-MM-DD\t# when it was done or dropped
 #    success_criteria: TODO how we will know it worked
 #    prevents_recurrence: false\t# also improves_detection and improves_response
@@ -206,8 +206,9 @@ def render(
             factors=_plain(", ".join(settings.factor_categories)),
             priority=_plain(priorities[min(1, len(priorities) - 1)]),
             priorities=_plain(", ".join(settings.priorities)),
-            status=_plain(settings.action_statuses[0] if settings.action_statuses else "open"),
+            status=_plain(next(iter(settings.action_statuses), "open")),
             statuses=_plain(", ".join(settings.action_statuses)),
+            closed=_plain(join_words(sorted(settings.closed_statuses))),
         )
     )
 

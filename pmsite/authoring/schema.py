@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from pmsite.format.document import Document
-from pmsite.settings import CLOSED_STATUSES, DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
+from pmsite.settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
 
 SCHEMA_ID = "https://pmsite.invalid/schema/postmortem-v1.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
@@ -129,7 +129,7 @@ def build_schema(settings: Settings | None = None) -> dict[str, Any]:
     ]
     schema["$defs"]["ActionItem"]["allOf"] = [
         {
-            "if": {"required": ["status"], "properties": {"status": {"enum": sorted(CLOSED_STATUSES)}}},
+            "if": {"required": ["status"], "properties": {"status": {"enum": sorted(settings.closed_statuses)}}},
             "then": _not_null("completed_on"),
         }
     ]

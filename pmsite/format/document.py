@@ -42,7 +42,7 @@ from pmsite.format.fields import (
     _Strict,
 )
 from pmsite.format.ids import RESERVED_IDS
-from pmsite.settings import CLOSED_STATUSES
+from pmsite.settings import Settings
 
 FORMAT_VERSION = 1
 
@@ -163,10 +163,6 @@ class ActionItem(_Strict):
         s = _settings(info)
         return _check_in(v, s.action_statuses, "action status") if s else v
 
-    @property
-    def closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
-
 
 
 class Link(_Strict):
@@ -281,7 +277,7 @@ Loc = tuple[str | int, ...]
 
 
 
-def document_rules(doc: Document) -> list[tuple[Loc, str]]:
+def document_rules(doc: Document, settings: Settings) -> list[tuple[Loc, str]]:
     """The format's rules that span several fields of one document, as (field path, message)."""
     out: list[tuple[Loc, str]] = []
     draft = doc.status == "draft"
@@ -313,7 +309,7 @@ def document_rules(doc: Document) -> list[tuple[Loc, str]]:
             out.append((("action_items", i, "id"), f"expected an id unique within the document, got {again} (first at action_items[{first}])"))
         else:
             seen[key] = i
-        if item.closed and item.completed_on is None:
+        if item.status in settings.closed_statuses and item.completed_on is None:
             out.append((("action_items", i, "completed_on"), f"required when status is {item.status}: expected a date (YYYY-MM-DD)"))
     out.extend(_text_budget(doc))
     return out

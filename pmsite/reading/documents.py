@@ -92,7 +92,7 @@ def validate_data(data: dict[str, Any], positions: Positions, display: str, sett
             line, col = positions.of(loc, key=is_key)
             problems.append(Problem(display, line, col, field_path(loc), _expectation(dict(err), _fields_at(loc))))
         return None, sorted(problems)
-    for loc, message in document_rules(doc):
+    for loc, message in document_rules(doc, settings):
         line, col = positions.of(loc)
         problems.append(Problem(display, line, col, field_path(loc), message))
     return (doc if not problems else None), problems

@@ -9,7 +9,9 @@ like ``/dev/zero`` -- is read past the size limit or can hang the build.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import os
 import re
 import stat
@@ -167,3 +169,15 @@ def _display(path: Path, base: Path | None) -> str:
         if shown is not None:
             return shown
     return path.as_posix()
+
+
+def folder_stamp(folders: list[Path]) -> str:
+    """Names, sizes and times of every file in the folders: changes when any file does (templates, assets)."""
+    parts = []
+    for folder in folders:
+        parts.append(str(folder))
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                info = path.stat()
+                parts.append(f"{path}\0{info.st_mtime_ns}\0{info.st_size}")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()

@@ -1,8 +1,16 @@
-"""How durations, offsets, times and numbers read on a page: short and exact."""
+"""How durations, offsets, times, numbers and notes read on a page: short and exact."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+from pmsite.settings import Settings
+from pmsite.text import plural
+
+if TYPE_CHECKING:
+    from pmsite.analysis.actions import Action
+    from pmsite.analysis.incidents import Incident
 
 
 def human_duration(delta: dt.timedelta | None) -> str:
@@ -22,7 +30,6 @@ def human_duration(delta: dt.timedelta | None) -> str:
     if minutes:
         return f"{sign}{minutes}m" if not secs else f"{sign}{minutes}m {secs:02d}s"
     return f"{sign}{secs}s"
-
 
 
 def offset_label(delta: dt.timedelta) -> str:
@@ -54,8 +61,35 @@ def format_timestamp(value: dt.datetime) -> str:
     return f"{base} {value.strftime('%z')[:3]}:{value.strftime('%z')[3:]}"
 
 
-
 def format_number(value: float | int) -> str:
+    """``1,200``, ``12.5``: thousands separated, no trailing ``.0``."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def severity_class(level: int | str, settings: Settings) -> str:
+    """``pm-sev--1`` for the most severe configured level, ``--2`` for the next...: ranks, not labels."""
+    levels = list(settings.severities)
+    return f"pm-sev--{levels.index(level) + 1 if level in levels else 0}"
+
+
+def due_note(action: Action, today: dt.date) -> tuple[str, str]:
+    """What the listings say beside a due date: ("overdue", "3 days late"), ("soon", "due in 2 days") or ("", "")."""
+    if action.overdue:
+        return "overdue", f"{plural(action.days_late, 'day')} late"
+    if action.due_soon:
+        left = (action.item.due - today).days
+        return "soon", "due today" if left == 0 else f"due in {plural(left, 'day')}"
+    return "", ""
+
+
+def open_note(inc: Incident) -> tuple[str, str]:
+    """The catalog's action column: ("2 open", "1 overdue"), either part empty when zero."""
+    n_open = len(inc.open_actions)
+    n_late = sum(1 for a in inc.actions if a.overdue)
+    return (f"{n_open} open" if n_open else "", f"{n_late} overdue" if n_late else "")

@@ -91,3 +91,14 @@ def checklist_table(settings: Settings) -> str:
         '<table class="pm-compact pm-reference pm-reference--checks">\n<thead><tr><th scope="col">Code</th><th scope="col">Check</th>'
         '<th scope="col">How to pass</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"
     )
+
+
+FIELD_MARKER = "<!-- pmsite:field-reference -->"
+CHECKLIST_MARKER = "<!-- pmsite:checklist -->"
+
+
+def expand_markers(markdown: str, settings: Settings) -> str:
+    """A hand-written page with its markers filled: the field reference and the checklist, as this site configures them."""
+    if "<!-- pmsite:" not in markdown:
+        return markdown
+    return markdown.replace(FIELD_MARKER, field_table(settings)).replace(CHECKLIST_MARKER, checklist_table(settings))

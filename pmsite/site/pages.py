@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 PAGE_SIZE = 100  # incidents (or open actions) per listing page
 
 
-
-
-
 @dataclass
 class PageSpec:
     """A page to generate: where it lives, what it is called, and how to render it."""
@@ -31,15 +28,16 @@ class PageSpec:
         return self.kind in ("catalog", "actions", "patterns", "history") and self.number == 1
 
 
-
 @dataclass
 class RenderedPage:
+    """A page's HTML and the headings of its table of contents."""
+
     html: str
     toc: list[tuple[int, str, str]]  # (level, anchor id, title) of each h2/h3
 
 
-
-def _origin(spec: PageSpec) -> str:
+def page_origin(spec: PageSpec) -> str:
+    """Where a page comes from, for a message: its YAML and incident, or the kind of view."""
     if spec.source_uri:
         return f"{spec.source_uri} (incident {spec.key})"
     return f"the {spec.kind} page{' ' + repr(spec.key) if spec.key else ''}"

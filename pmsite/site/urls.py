@@ -33,7 +33,7 @@ def url_slug(name: str) -> str:
 
 
 
-def _unique_slugs(names: list[str]) -> dict[str, str]:
+def unique_slugs(names: list[str]) -> dict[str, str]:
     """One slug per name; names whose slugs collide get -2, -3... in sorted order."""
     slugs: dict[str, str] = {}
     taken: set[str] = set()

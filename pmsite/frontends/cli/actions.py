@@ -27,37 +27,34 @@ ACTION_COLUMNS = ("incident", "action", "priority", "due", "days_overdue", "stat
 
 
 def _action_rows(args: argparse.Namespace, corpus: Corpus, settings: Settings) -> list[dict[str, Any]]:
+    from pmsite.analysis.actions import review_order
     from pmsite.analysis.knowledge_base import build_knowledge_base
-    from pmsite.settings import CLOSED_STATUSES
 
     kb = build_knowledge_base([(i.document, i.source_uri) for i in corpus.documents if i.document], settings)
-    order = {p: n for n, p in enumerate(settings.priorities)}
     rows: list[dict[str, Any]] = []
-    for inc in kb.incidents:
-        for action in inc.actions:
-            item = action.item
-            if not args.all and item.status in CLOSED_STATUSES:
-                continue
-            if args.overdue and not action.overdue:
-                continue
-            if args.owner and item.owner.strip().casefold() != args.owner.strip().casefold():
-                continue
-            if args.priority and item.priority != args.priority:
-                continue
-            if args.service and args.service not in inc.doc.services:
-                continue
-            rows.append({
-                "incident": inc.id,
-                "action": action.id,
-                "priority": item.priority,
-                "due": item.due.isoformat(),
-                "days_overdue": action.days_late,
-                "status": item.status,
-                "owner": item.owner,
-                "description": plain_first_line(item.description),
-                "services": list(inc.doc.services),
-            })
-    rows.sort(key=lambda r: (order.get(r["priority"], len(order)), r["due"], r["incident"], r["action"]))
+    for action in review_order((a for inc in kb.incidents for a in inc.actions), settings.priorities):
+        inc, item = action.incident, action.item
+        if not args.all and not action.open:
+            continue
+        if args.overdue and not action.overdue:
+            continue
+        if args.owner and item.owner.strip().casefold() != args.owner.strip().casefold():
+            continue
+        if args.priority and item.priority != args.priority:
+            continue
+        if args.service and args.service not in inc.doc.services:
+            continue
+        rows.append({
+            "incident": inc.id,
+            "action": action.id,
+            "priority": item.priority,
+            "due": item.due.isoformat(),
+            "days_overdue": action.days_late,
+            "status": item.status,
+            "owner": item.owner,
+            "description": plain_first_line(item.description),
+            "services": list(inc.doc.services),
+        })
     return rows
 
 

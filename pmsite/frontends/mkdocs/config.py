@@ -19,6 +19,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 import pmsite.settings as s
+from pmsite.statuses import parse_action_statuses
+
+DEFAULTS = s.Settings()  # the one home of every option's default: the engine's own settings
 
 # What a configured name (severity label, category, priority...) may contain: it reaches
 # pages, the author guide and the terminal.
@@ -119,6 +122,22 @@ class _Mapping(c.BaseConfigOption[dict[str, Any]]):
         return value
 
 
+class _ActionStatuses(c.BaseConfigOption[Any]):
+    """The status words authors write, each with its meaning (:mod:`pmsite.statuses`): a mapping, or the
+    list of the four meanings themselves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = list(DEFAULTS.action_statuses)
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            parse_action_statuses(value)
+        except ValueError as exc:
+            raise c.ValidationError(str(exc)) from None
+        return value
+
+
 class _ReferenceDate(c.BaseConfigOption[Any]):
     """A date, written as a YAML date or an ISO string; ``PMSITE_REFERENCE_DATE`` overrides it."""
 
@@ -170,22 +189,22 @@ class PmsiteConfig(Config):
     root_cause_categories = _Names(s.DEFAULT_ROOT_CAUSE_CATEGORIES, "root-cause categories")
     factor_categories = _Names(s.DEFAULT_FACTOR_CATEGORIES, "factor categories")
     priorities = _Names(s.DEFAULT_PRIORITIES, "priorities")
-    action_statuses = _Names(s.DEFAULT_ACTION_STATUSES, "action statuses")
+    action_statuses = _ActionStatuses()
     priority_windows = _Mapping(s.DEFAULT_PRIORITY_WINDOWS, "priorities to days", numbers=True)
 
-    related_limit = _Count(5, 0, 100)
-    pattern_window_months = _Count(12, 1, 1200)
-    pattern_threshold = _Count(3, 1, 1000)
-    due_soon_days = _Count(14, 0, 36_500)
+    related_limit = _Count(DEFAULTS.related_limit, 0, 100)
+    pattern_window_months = _Count(DEFAULTS.pattern_window_months, 1, 1200)
+    pattern_threshold = _Count(DEFAULTS.pattern_threshold, 1, 1000)
+    due_soon_days = _Count(DEFAULTS.due_soon_days, 0, 36_500)
 
-    publication_deadline_days = _Count(7, 0, 36_500)
-    review_deadline_hours = _Count(48, 0, 876_000)
-    max_action_items = _Count(8, 1, 1000)
-    min_whys = _Count(3, 0, 100)
-    severities_requiring_postmortem = _Levels([1, 2])
+    publication_deadline_days = _Count(DEFAULTS.publication_deadline_days, 0, 36_500)
+    review_deadline_hours = _Count(DEFAULTS.review_deadline_hours, 0, 876_000)
+    max_action_items = _Count(DEFAULTS.max_action_items, 1, 1000)
+    min_whys = _Count(DEFAULTS.min_whys, 0, 100)
+    severities_requiring_postmortem = _Levels(list(DEFAULTS.severities_requiring_postmortem))
     blaming_phrases = _Mapping(s.DEFAULT_BLAMING_PHRASES, "phrases to suggested rewordings", numbers=False)
     vague_actions = _Names(s.DEFAULT_VAGUE_ACTIONS, "vague actions", may_be_empty=True)
-    max_file_bytes = _Count(1024 * 1024, 1024, 64 * 1024 * 1024)
+    max_file_bytes = _Count(DEFAULTS.max_file_bytes, 1024, 64 * 1024 * 1024)
 
 
 def validate_options(options: dict[str, Any], config_file_path: str | None = None) -> tuple[PmsiteConfig, list[str], list[str]]:

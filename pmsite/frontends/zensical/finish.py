@@ -91,7 +91,7 @@ def finish(gen: Generated, site_dir: Path) -> IndexStats | None:
         return None
     _drop_empty_builtin_index(site_dir)
     try:
-        stats = engine.write_search_index(site_dir, searchable)
+        stats = engine.search_index.write(site_dir, searchable)
     except SearchError as exc:
         say("ERROR", str(exc))
         raise BuildFailed from None

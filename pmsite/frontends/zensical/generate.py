@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pmsite.engine import ASSET_PREFIX, Engine
+from pmsite.engine import Engine
 from pmsite.errors import BuildFailed, PageCollision, UsageError
 from pmsite.frontends.siteconfig import SiteConfig, read_site_config
 from pmsite.problems import Problem
 from pmsite.site import publishing
+from pmsite.site.datafiles import ASSET_PREFIX
 from pmsite.site.publishing import say
 from pmsite.site.urls import dest_path, page_url
 
@@ -223,9 +224,7 @@ def generate(config_file: Path | None, out: Path | None = None) -> Generated:
             say("ERROR", problem.format())
         say("ERROR", publishing.failure(corpus.errors))
         raise BuildFailed
-    from pmsite.analysis.checklist import run_checklist
-
-    warnings = run_checklist(engine) if site.config.checklist else []
+    warnings = engine.checklist_warnings() if site.config.checklist else []
     for problem in warnings:
         say("WARNING", problem.format())
     try:

@@ -20,6 +20,7 @@ from typing import Any
 
 import cbor2
 
+from pmsite.errors import PmsiteError
 from pmsite.site.search.pagefind import PagefindError, PagefindService
 from pmsite.site.search.records import Record, page_html, record_html
 
@@ -30,7 +31,7 @@ BACKGROUND_NICE = 10  # CFS weight about a tenth of the build's: the preview's i
 
 
 
-class SearchError(Exception):
+class SearchError(PmsiteError):
     """The search index could not be written (the Pagefind binary is missing or failed)."""
 
 

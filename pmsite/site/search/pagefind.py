@@ -24,12 +24,14 @@ import threading
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pmsite.errors import PmsiteError
+
 _STOP = object()
 REPLY_TIMEOUT = 600  # seconds; writing the index of 10,000 incidents takes about 10
 EXIT_TIMEOUT = 60  # seconds; the service exits within milliseconds of the end of its input
 
 
-class PagefindError(Exception):
+class PagefindError(PmsiteError):
     """The Pagefind service could not start, or it refused a request."""
 
 
