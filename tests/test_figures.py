@@ -66,7 +66,7 @@ def knowledge_base(*docs: dict[str, Any], settings: Settings = SETTINGS) -> Know
     documents = []
     for data in docs:
         document = Document.model_validate(data, context={"settings": settings})
-        assert document_rules(document, SETTINGS) == [], data["id"]  # the corpus is valid, so figures are all that is tested
+        assert document_rules(document, settings) == [], data["id"]  # the corpus is valid, so figures are all that is tested
         documents.append((document, f"content/incidents/{data['id']}.yaml"))
     return build_knowledge_base(documents, settings)
 
@@ -712,6 +712,24 @@ def test_the_weekly_review_figures() -> None:
         ("Database", 1, 0, 1, 0),
         ("Network", 1, 0, 1, 0),
     ]
+
+
+RENAMED = {"open": "todo", "in-progress": "doing", "done": "closed", "wont-do": "dropped"}
+
+
+def test_renamed_status_words_give_the_same_figures() -> None:
+    """A site that calls its statuses todo, doing, closed and dropped gets the very figures of the default words."""
+    settings = Settings(reference_date=dt.date(2024, 7, 1),
+                        action_statuses={"todo": "open", "doing": "in-progress", "closed": "done", "dropped": "wont-do"})
+    doc = incident("INC-1", "2024-06-01")
+    doc["action_items"] = [dict(entry, status=RENAMED[entry["status"]]) for entry in WEEKLY_REVIEW]
+    f = action_figures.action_figures(knowledge_base(doc, settings=settings))
+    assert [a.id for a in f.open] == ["A1", "A9", "A3", "A4", "A5", "A2"]
+    assert [a.id for a in f.overdue] == ["A1", "A9"]
+    assert [a.id for a in f.due_soon] == ["A3", "A4"]
+    assert [(r.priority, r.closed, r.on_time) for r in f.on_time] == [("critical", 2, 1), ("high", 0, 0), ("medium", 0, 0), ("low", 0, 0)]
+    assert (f.completion_all, f.on_time_overall, f.average_days_to_close) == (25.0, 50.0, 7.5)
+    assert [(r.owner, r.total, r.done, r.open, r.overdue) for r in f.owners][0] == ("Platform team", 4, 2, 2, 1)
 
 
 def test_no_closed_item_has_no_average_time_to_close() -> None:

@@ -25,6 +25,7 @@ from pmsite.format.markdown_shape import markdown_shape
 from pmsite.format.reference import field_reference
 from pmsite.reading.documents import load_file
 from pmsite.settings import Settings
+from pmsite.statuses import parse_action_statuses
 
 # Line numbers of BASE, used in the expectations below: 5 summary, 7 detected_at, 8 mitigated_at,
 # 9 resolved_at, 19 timeline[0].evidence, 23 action_items, 24 action_items[0].id, 30 its ticket.
@@ -376,3 +377,42 @@ def test_the_field_reference_carries_each_description() -> None:
     assert rows["timeline[].evidence"] == "A string, a URL, or a list of either."
     assert rows["action_items[].ticket"] == "Link to the tracker (http or https)."
     assert [path for path, description in rows.items() if not description] == []  # no field falls back to ""
+
+
+# --- action statuses: each word with its meaning (pmsite.statuses) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["open", "in-progress", "done", "wont-do"], {"open": "open", "in-progress": "in-progress", "done": "done", "wont-do": "wont-do"}),
+        (["open", "done"], {"open": "open", "done": "done"}),
+        ({"todo": "open", "closed": "done"}, {"todo": "open", "closed": "done"}),
+    ],
+)
+def test_action_statuses_in_both_forms(raw: object, expected: dict[str, str]) -> None:
+    assert parse_action_statuses(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (["open", "closed"], "expected the list form to name only the meanings open, in-progress, done, wont-do, got 'closed': "
+                             "to use other words, map each to its meaning, e.g. {todo: open, closed: done}"),
+        ({"todo": "open", "closed": "finished"}, "expected the meaning of 'closed' to be one of open, in-progress, done, wont-do, got 'finished'"),
+        ({"todo": "open", "doing": "in-progress"}, "expected a status meaning done, got none (every site needs one)"),
+        ({"closed": "done"}, "expected a status meaning open, got none (every site needs one)"),
+        ({"to do ": "open", "closed": "done"}, "expected each status as one line of text without control characters, got 'to do '"),
+        ("open", "expected a mapping of status words to their meanings (open, in-progress, done, wont-do), got 'open'"),
+    ],
+)
+def test_action_statuses_refused_with_their_reason(raw: object, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_action_statuses(raw)
+    assert str(caught.value) == message
+
+
+def test_a_renamed_closed_word_needs_completed_on() -> None:
+    settings = Settings(action_statuses={"todo": "open", "closed": "done", "dropped": "wont-do"})
+    assert settings.closed_statuses == frozenset({"closed", "dropped"})
+    assert (settings.status_meaning("todo"), settings.status_meaning("closed")) == ("open", "done")
