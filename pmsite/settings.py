@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmsite.dates import DATE_RULE, DateProblem, in_range, parse_date
 from pmsite.statuses import CLOSED, DEFAULT_ACTION_STATUSES, OPEN, Meaning, parse_action_statuses
 
 DEFAULT_SEVERITIES: dict[int | str, str] = {
@@ -85,33 +85,18 @@ ENV_VARIABLES = {"publish_drafts": ENV_PUBLISH_DRAFTS, "reference_date": ENV_REF
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
-# The dates a post-mortem (and a build's reference date) can plausibly have: a year 9999
-# or 0001 is a typo, and would make the severity history span millennia.
-EARLIEST_DATE = dt.date(1970, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
-DATE_RANGE = f"between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}"  # as every message says it
-
-
-def plausible(day: dt.date) -> bool:
-    """Within the range a post-mortem's dates and a reference date can have (the one rule for the
-    model, the configuration and the importers)."""
-    return EARLIEST_DATE <= day <= LATEST_DATE
-
-
-def parse_date(value: object) -> dt.date:
-    """A configured date (a YAML date or ``YYYY-MM-DD``) within the plausible range; ValueError says why."""
-    day: dt.date | None = None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        day = value
-    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            day = None
-    if day is None or not plausible(day):
-        shown = repr(value if not isinstance(value, str) or len(value) <= 40 else value[:37] + "...")
-        raise ValueError(f"expected a date (YYYY-MM-DD) {DATE_RANGE}, got {shown}")
-    return day
+def parse_configured_date(value: object) -> dt.date:
+    """A configured date (a YAML date or ``YYYY-MM-DD``) by the one rule of :mod:`pmsite.dates`; ValueError says why."""
+    try:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            in_range(value)
+            return value
+        if isinstance(value, str):
+            return parse_date(value)
+        raise DateProblem(DATE_RULE)
+    except DateProblem as problem:
+        shown = value.isoformat() if isinstance(value, dt.date) else repr(value if not isinstance(value, str) or len(value) <= 40 else value[:37] + "...")
+        raise ValueError(f"expected {problem.expected}, got {shown}") from None
 
 
 def environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -130,7 +115,7 @@ def environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     ref = environ.get(ENV_REFERENCE_DATE, "")
     if ref.strip():
         try:
-            out["reference_date"] = parse_date(ref)
+            out["reference_date"] = parse_configured_date(ref)
         except ValueError as exc:
             raise ValueError(f"{ENV_REFERENCE_DATE}: {exc}") from None
     return out
@@ -212,7 +197,7 @@ class Settings:
             values["severities"] = {k: str(v) for k, v in dict(values["severities"]).items()}
         if "reference_date" in values:
             try:
-                values["reference_date"] = parse_date(values["reference_date"])
+                values["reference_date"] = parse_configured_date(values["reference_date"])
             except ValueError as exc:
                 raise ValueError(f"reference_date: {exc}") from None
         values.update(environment_overrides(env))

@@ -1,4 +1,8 @@
-"""Rules about text shared by every layer: characters a post-mortem may hold."""
+"""Rules about text shared by every layer: which characters text may hold, slugs, plurals, plain text, URLs.
+
+Each rule has one home here; the model, the configuration, the charts, the outputs and the
+importers ask it rather than keep a copy that could drift.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,27 @@ import unicodedata
 # (tab and line feed are allowed where text may span lines), DEL, C1 controls, lone surrogates,
 # bidirectional embeddings, overrides and isolates (they make text display other than it reads),
 # line and paragraph separators, and the non-characters U+FFFE and U+FFFF (not allowed in XML).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u2028\u2029\ufffe\uffff]")
 
-_FORBIDDEN_IN_LINE = re.compile("[\t\n" + _FORBIDDEN.pattern[1:])
+FORBIDDEN_IN_LINE = re.compile("[\t\n" + FORBIDDEN.pattern[1:])
 
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 _CHAR_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x1b": "an escape character (ESC)",
                "\x00": "a null character (NUL)", "\x7f": "a delete character (DEL)", "\u2028": "a line separator",
                "\u2029": "a paragraph separator"}
 
 # Characters that show nothing: blank or zero-width (format characters such as U+200B) and fillers.
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 
-def _describe(ch: str) -> str:
+def describe_char(ch: str) -> str:
+    """A forbidden character as a message names it: ``a tab (U+0009)``, ``the bidirectional formatting character U+202E``."""
     code = f"U+{ord(ch):04X}"
     if ch in _CHAR_NAMES:
         return f"{_CHAR_NAMES[ch]} ({code})"
-    if ch in _BIDI:
+    if ch in BIDI:
         return f"the bidirectional formatting character {code}"
     if 0xD800 <= ord(ch) <= 0xDFFF:
         return f"a lone surrogate ({code})"
@@ -38,8 +43,9 @@ def _describe(ch: str) -> str:
 
 
 
-def _invisible(ch: str) -> bool:
-    return ch.isspace() or ch in _FILLERS or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+def is_invisible(ch: str) -> bool:
+    """A character that shows nothing: white space, a format or control character, a filler."""
+    return ch.isspace() or ch in FILLERS or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
 def slugify(value: str) -> str:
@@ -54,8 +60,26 @@ def slugify(value: str) -> str:
     return slug or "x" + "".join(f"{ord(c):x}" for c in value)[:40]
 
 
+# An http(s) URL: the only links pmsite writes from what authors or trackers wrote. A scheme (any case),
+# a host, then no white space; surrounding white space is not part of it.
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
+HTTP_URL_SCHEMA_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*\s*$"  # the same rule for the JSON Schema
+# Text that looks like a URL of any scheme (``ftp://x``, ``javascript:x``), as opposed to prose; a name
+# before a number (``note:5``, ``db-1:5432``) is not a scheme.
+_URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
+_NAME_AND_NUMBER = re.compile(r"[A-Za-z0-9_-]+:\d")
+
+
 def is_http_url(value: str) -> bool:
-    return bool(re.match(r"^https?://[^\s/]", value.strip(), re.IGNORECASE))
+    """Whether ``value`` is an http(s) URL that may become a link (the one rule for the model, the
+    sanitiser, the templates, the outputs and the importers)."""
+    return bool(_HTTP_URL.match(value.strip()))
+
+
+def looks_like_url(value: str) -> bool:
+    """Whether ``value`` is written as a URL of some scheme rather than as text (evidence may be either)."""
+    text = value.strip()
+    return bool(_URL_LIKE.match(text)) and not _NAME_AND_NUMBER.match(text)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

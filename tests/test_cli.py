@@ -225,7 +225,7 @@ ERROR_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("unknown-field", {"serverity": 2}, "87:1: serverity: unknown field; did you mean 'severity'?"),
     ("bad-severity", {"severity": 7}, "4:11: severity: expected a severity level (1, 2, 3, 4), got 7"),
     ("no-offset", {"started_at": "2024-03-15T14:37:00"},
-     "9:13: started_at: expected a timestamp with an offset (Z or +hh:mm), got 2024-03-15T14:37:00 without one"),
+     "9:13: started_at: expected a timestamp with an offset (Z or +hh:mm), got '2024-03-15T14:37:00' without one"),
     ("detected-before-started", {"detected_at": "2024-03-15T14:00:00Z"},
      "10:14: detected_at: expected a time at or after started_at (2024-03-15T14:37:00+00:00)"),
     ("unknown-related", {"related": ["PROBLEM-0101"]},
@@ -459,10 +459,12 @@ def test_schema_content() -> None:
     assert defs["ActionItem"]["properties"]["priority"]["enum"] == ["critical", "high", "medium", "low"]
     assert defs["ActionItem"]["properties"]["status"]["enum"] == ["open", "in-progress", "done", "wont-do"]
     assert props["started_at"]["format"] == "date-time"
-    assert {"format": "date", "type": "string"} in props["published_on"]["anyOf"]
+    assert {"format": "date", "pattern": "^\\s*\\d{4}-\\d{2}-\\d{2}\\s*$", "type": "string"} in props["published_on"]["anyOf"]
+    assert props["started_at"]["pattern"] == "^\\s*\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})\\s*$"
     assert defs["ActionItem"]["properties"]["due"]["format"] == "date"
-    assert {"type": "string", "format": "uri", "pattern": "^https?://"} in defs["ActionItem"]["properties"]["ticket"]["anyOf"]
-    assert defs["Link"]["properties"]["url"]["pattern"] == "^https?://"
+    url = "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+\\S*\\s*$"  # the model's http(s) URL rule
+    assert {"type": "string", "format": "uri", "pattern": url} in defs["ActionItem"]["properties"]["ticket"]["anyOf"]
+    assert defs["Link"]["properties"]["url"]["pattern"] == url
     assert set(schema["required"]) >= {"id", "title", "status", "severity", "summary", "impact", "timeline"}
 
 

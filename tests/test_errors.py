@@ -121,7 +121,7 @@ def test_timestamp_without_offset(tmp_path: Path) -> None:
     text = dump(valid_doc()).replace("started_at: '2024-03-15T14:37:00Z'", "started_at: 2024-03-15T14:37:00")
     line, col = line_col(text, "started_at: 2024")
     _, errors = single(tmp_path, text)
-    assert errors == [f"incidents/x.yaml:{line}:{col}: started_at: expected a timestamp with an offset (Z or +hh:mm), got 2024-03-15T14:37:00 without one"]
+    assert errors == [f"incidents/x.yaml:{line}:{col}: started_at: expected a timestamp with an offset (Z or +hh:mm), got '2024-03-15T14:37:00' without one"]
 
 
 def test_impossible_date(tmp_path: Path) -> None:

@@ -543,7 +543,7 @@ def test_related_incidents_say_why_in_words() -> None:
 
 
 def test_a_named_incident_gives_only_the_reasons_both_share() -> None:
-    from pmsite.analysis.knowledge_base import _reason_words
+    from pmsite.analysis.related import reason_words as _reason_words
 
     a = incident("INC-A", "2024-03-01", services=("api", "db"))
     a["related"] = ["INC-B"]
@@ -800,11 +800,11 @@ def test_nearest_takes_n_incidents_each_side_by_time_from_each_bucket() -> None:
     kb = knowledge_base(*(incident(f"INC-{d:02d}", f"2024-01-{d:02d}") for d in days))
     by_day = {inc.date.day: inc for inc in kb.incidents}
     newest_first = [by_day[d] for d in sorted(days, reverse=True)]
-    kb._bucket_keys = {}
+    kb.related_index.bucket_keys = {}
 
     def nearest(bucket_days: list[int], day: int, n: int = 2) -> list[int]:
         bucket = buckets.setdefault(tuple(bucket_days), [by_day[d] for d in bucket_days])
-        return [i.date.day for i in kb._nearest(bucket, by_day[day], n)]
+        return [i.date.day for i in kb.related_index.nearest(bucket, by_day[day], n)]
 
     buckets: dict[tuple[int, ...], list[Any]] = {tuple(sorted(days, reverse=True)): newest_first}
     assert nearest([22, 21, 13, 8, 5, 3, 2, 1], 8) == [21, 13, 8, 5, 3]

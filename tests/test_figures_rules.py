@@ -197,8 +197,8 @@ def test_a_bucket_s_time_keys_are_computed_once_and_reused() -> None:
     # the cache keeps the related pass linear: every incident of a bucket bisects the same list
     kb = knowledge_base(incident("INC-1", "2024-01-01"), incident("INC-2", "2024-01-02"))
     bucket = kb.by_category["code-defect"]  # newest first: INC-2, INC-1
-    kb._bucket_keys = {}
-    keys = kb._keys(bucket)
+    kb.related_index.bucket_keys = {}
+    keys = kb.related_index.keys(bucket)
     # 10:00 UTC on 2 and on 1 January 2024, negated: 1,704,067,200 (midnight, 1 January) + 86,400 + 36,000 and + 36,000
     assert keys == [-1704189600.0, -1704103200.0]
-    assert kb._keys(bucket) is keys
+    assert kb.related_index.keys(bucket) is keys

@@ -11,6 +11,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.analysis.related import RelatedIndex
 from pmsite.format.document import Document
 from pmsite.settings import Settings
 
@@ -86,13 +87,13 @@ def test_reusing_the_last_analysis_gives_the_full_analysis(corpus: list[Any], ro
 def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids whose related lists each analysis computes from now on (sorted per analysis)."""
     ids: list[str] = []
-    real = KnowledgeBase._compute_related
+    real = RelatedIndex.compute
 
-    def spy(self: KnowledgeBase, stale: set[int] | None = None) -> None:
-        ids.extend(sorted(inc.id for inc in self.incidents if stale is None or id(inc) in stale))
+    def spy(self: RelatedIndex, stale: set[int] | None = None) -> None:
+        ids.extend(sorted(inc.id for inc in self.kb.incidents if stale is None or id(inc) in stale))
         real(self, stale)
 
-    monkeypatch.setattr(KnowledgeBase, "_compute_related", spy)
+    monkeypatch.setattr(RelatedIndex, "compute", spy)
     return ids
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pmsite.dates import DATE_PATTERN, TIMESTAMP_PATTERN
 from pmsite.format.document import Document
+from pmsite.format.ids import ACTION_ID_SCHEMA_PATTERN, ID_SCHEMA_PATTERN
 from pmsite.settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
+from pmsite.text import HTTP_URL_SCHEMA_PATTERN
 
 SCHEMA_ID = "https://pmsite.invalid/schema/postmortem-v1.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
-ID_REGEX = "^[A-Za-z0-9_-]{3,64}$"
-URL_REGEX = "^https?://"
 
 
 def _prop(schema: dict[str, Any], definition: str | None, name: str) -> dict[str, Any]:
@@ -88,15 +89,16 @@ def build_schema(settings: Settings | None = None) -> dict[str, Any]:
         ("ActionItem", "due", "date"),
         ("ActionItem", "completed_on", "date"),
     ):
-        _update_typed(_prop(schema, definition, name), "string", format=fmt)
+        pattern = TIMESTAMP_PATTERN if fmt == "date-time" else DATE_PATTERN  # the model's one rule, not all of RFC 3339
+        _update_typed(_prop(schema, definition, name), "string", format=fmt, pattern=pattern)
     for definition, name in (("ActionItem", "ticket"), ("Link", "url")):
-        _update_typed(_prop(schema, definition, name), "string", format="uri", pattern=URL_REGEX)
+        _update_typed(_prop(schema, definition, name), "string", format="uri", pattern=HTTP_URL_SCHEMA_PATTERN)
 
     # Patterns and bounds the model checks in code.
-    _prop(schema, None, "id")["pattern"] = ID_REGEX
-    _prop(schema, None, "related")["items"] = {"type": "string", "pattern": ID_REGEX}
+    _prop(schema, None, "id")["pattern"] = ID_SCHEMA_PATTERN
+    _prop(schema, None, "related")["items"] = {"type": "string", "pattern": ID_SCHEMA_PATTERN}
     _prop(schema, None, "checklist_ignore")["items"] = {"type": "string", "pattern": "^PM[0-9]{3}$"}
-    _update_typed(_prop(schema, "ActionItem", "id"), "string", pattern="^[A-Za-z0-9_-]{1,64}$")
+    _update_typed(_prop(schema, "ActionItem", "id"), "string", pattern=ACTION_ID_SCHEMA_PATTERN)
     _update_typed(_prop(schema, "Impact", "users_affected_pct"), "number", minimum=0, maximum=100)
     _update_typed(_prop(schema, "Impact", "users_affected"), "integer", minimum=0)
     for name in ("services", "authors", "timeline"):

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -18,17 +17,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pmsite.format.ids import ACTION_ID_PATTERN, ID_PATTERN, RESERVED_ACTION_IDS
+from pmsite.dates import DATE_RULE, TIMESTAMP_RULE, DateProblem, in_range, parse_date, parse_timestamp
+from pmsite.format.ids import ACTION_ID_PATTERN, ACTION_ID_RULE, ID_PATTERN, ID_RULE, RESERVED_ACTION_IDS
 from pmsite.format.markdown_shape import markdown_shape
 from pmsite.problems import excerpt
-from pmsite.settings import DATE_RANGE, Settings, plausible
-from pmsite.text import _BIDI, _FORBIDDEN, _FORBIDDEN_IN_LINE, _describe, _invisible
-
-_URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S*$")
-
-
-# Dates and times an incident can plausibly have (settings.py holds the range, shared with the
-# configuration's reference date); anything outside is a typo such as 9999 or 0001.
+from pmsite.settings import Settings
+from pmsite.text import BIDI, FORBIDDEN, FORBIDDEN_IN_LINE, describe_char, is_http_url, is_invisible, looks_like_url
 
 # Size limits that keep every file quick to render (Python-Markdown's inline parsing is
 # superlinear: one megabyte of emphasis takes minutes) while leaving room for any real review.
@@ -71,50 +65,37 @@ def _error(message: str) -> PydanticCustomError:
 # --- scalar types ---------------------------------------------------------
 
 
-def _in_range(day: dt.date, value: Any, what: str = "a date") -> None:
-    if not plausible(day):
-        raise _error(f"expected {what} {DATE_RANGE}, got {_got(value)}")
-
+def _date_problem(problem: DateProblem, value: Any) -> PydanticCustomError:
+    return _error(f"expected {problem.expected}, got {_got(value)}{problem.suffix}")
 
 
 def _timestamp(value: Any) -> dt.datetime:
-    expected = "a timestamp with an offset (YYYY-MM-DDThh:mm:ssZ or +hh:mm)"
-    raw = value
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _fail(expected, value) from None
-    if isinstance(value, dt.datetime):
-        _in_range(value.date(), raw, "a time")
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise PydanticCustomError(
-                "pmsite",
-                "expected a timestamp with an offset (Z or +hh:mm), got {got} without one",
-                {"got": value.isoformat()},
-            )
-        return value
-    raise _fail(expected, value)
-
+    """A timestamp by the one rule of :mod:`pmsite.dates`, written in YAML quoted or not (the reader keeps
+    its text either way), or a Python ``datetime`` with an offset."""
+    try:
+        if isinstance(value, str):
+            return parse_timestamp(value)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise DateProblem("a timestamp with an offset (Z or +hh:mm)", suffix=" without one")
+            in_range(value.date(), "a time")
+            return value
+    except DateProblem as problem:
+        raise _date_problem(problem, value) from None
+    raise _fail(TIMESTAMP_RULE, value)
 
 
 def _date(value: Any) -> dt.date:
-    expected = "a date (YYYY-MM-DD)"
-    if isinstance(value, dt.datetime):
-        raise _fail(expected + " without a time", value)
-    if isinstance(value, dt.date):
-        _in_range(value, value)
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise PydanticCustomError(
-                "pmsite", "expected a date that exists, got {got}", {"got": _got(value)}
-            ) from None
-        _in_range(day, value)
-        return day
-    raise _fail(expected, value)
+    """A date by the one rule of :mod:`pmsite.dates`, or a Python ``date`` (not a ``datetime``)."""
+    try:
+        if isinstance(value, str):
+            return parse_date(value)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            in_range(value)
+            return value
+    except DateProblem as problem:
+        raise _date_problem(problem, value) from None
+    raise _fail(DATE_RULE, value)
 
 
 
@@ -122,15 +103,15 @@ def _check_chars(value: str, forbidden: re.Pattern[str]) -> None:
     found = forbidden.search(value)
     if found is not None:
         where = f" at character {found.start() + 1}" if len(value) > 1 else ""
-        why = " (it makes text display other than it reads)" if found.group() in _BIDI else ""
-        raise _error(f"expected text without control characters, got {_describe(found.group())}{where}{why}")
+        why = " (it makes text display other than it reads)" if found.group() in BIDI else ""
+        raise _error(f"expected text without control characters, got {describe_char(found.group())}{where}{why}")
 
 
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
         raise _fail("a string", value)
-    _check_chars(value, _FORBIDDEN_IN_LINE)
+    _check_chars(value, FORBIDDEN_IN_LINE)
     return value
 
 
@@ -139,13 +120,13 @@ def _multiline_string(value: Any) -> str:
     """Text that may span lines (Markdown, plain text): tabs and line feeds are allowed."""
     if not isinstance(value, str):
         raise _fail("a string", value)
-    _check_chars(value, _FORBIDDEN)
+    _check_chars(value, FORBIDDEN)
     return value
 
 
 
 def _line_chars(value: str) -> str:
-    _check_chars(value, _FORBIDDEN_IN_LINE)
+    _check_chars(value, FORBIDDEN_IN_LINE)
     return value
 
 
@@ -153,7 +134,7 @@ def _line_chars(value: str) -> str:
 def _non_empty(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("pmsite", "expected a non-empty string, got an empty one", {})
-    if all(_invisible(ch) for ch in value):
+    if all(is_invisible(ch) for ch in value):
         raise _error(f"expected visible text, got only invisible characters {_got(value)}")
     return value
 
@@ -180,15 +161,14 @@ def _one_line(value: str) -> str:
     if "\n" in value:
         raise _error(f"expected a single line without a line break at the start or end, got {_got(value)}"
                      " (a block scalar adds one: write the value on the key's line)")
-    if _invisible(value[0]) or _invisible(value[-1]):
+    if is_invisible(value[0]) or is_invisible(value[-1]):
         raise _error(f"expected no spaces or invisible characters at the start or end, got {_got(value)}")
     return value
 
 
 
 def _url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+    if not is_http_url(value):
         raise _fail("an http(s) URL", value)
     return value
 
@@ -196,25 +176,22 @@ def _url(value: str) -> str:
 
 def _evidence_item(value: str) -> str:
     """Evidence is text or a URL; a URL must be http(s) so it can become a link."""
-    text = value.strip()
-    if _URLISH.match(text) and not re.match(r"^[A-Za-z0-9_-]+:\d", text):
-        scheme = text.split(":", 1)[0].lower()
-        if scheme not in {"http", "https"} or not urlsplit(text).netloc:
-            raise _fail("plain text or an http(s) URL", value)
+    if looks_like_url(value) and not is_http_url(value):
+        raise _fail("plain text or an http(s) URL", value)
     return value
 
 
 
 def _identifier(value: str) -> str:
     if not ID_PATTERN.match(value):
-        raise _fail("3-64 letters, digits, '-' or '_'", value)
+        raise _fail(ID_RULE, value)
     return value
 
 
 
 def _action_id(value: str) -> str:
     if not ACTION_ID_PATTERN.match(value):
-        raise _fail("1-64 letters, digits, '-' or '_'", value)
+        raise _fail(ACTION_ID_RULE, value)
     if value.lower() in RESERVED_ACTION_IDS:
         raise _fail(f"an id other than {', '.join(sorted(RESERVED_ACTION_IDS))} (the incident page uses it)", value)
     return value

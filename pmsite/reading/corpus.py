@@ -14,6 +14,7 @@ from pathlib import Path
 
 from yaml.nodes import ScalarNode
 
+from pmsite.format.ids import ID_CHARS
 from pmsite.problems import Problem
 from pmsite.reading.documents import FileCache, Loaded, load_file
 from pmsite.reading.files import _display, _read_bounded, relative_path
@@ -89,7 +90,8 @@ def load_corpus(
 
 
 # A top-level ``id:`` line: at column 0 it cannot be inside a block scalar or a nested mapping.
-_ID_LINE = re.compile(rb"id:[ \t]*(?:\"([A-Za-z0-9_-]+)\"|'([A-Za-z0-9_-]+)'|([A-Za-z0-9_-]+))[ \t]*(?:#[^\n]*)?\r?(?:\n|\Z)")
+_ID = f"[{ID_CHARS}]+"
+_ID_LINE = re.compile(f"id:[ \\t]*(?:\"({_ID})\"|'({_ID})'|({_ID}))[ \\t]*(?:#[^\\n]*)?\\r?(?:\\n|\\Z)".encode())
 
 
 

@@ -38,6 +38,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 
 _STR = "tag:yaml.org,2002:str"
+# A date or time is kept as the text the author wrote, quoted or not: the format reads it by one rule
+# (pmsite.dates), with one message, where YAML would accept more and PyYAML say less.
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 _TAG_CACHE: dict[str, str] = {}
 
@@ -141,7 +144,7 @@ class _Builder:
                 raise YamlProblem(*pos, "expected plain values, got an alias (anchors and aliases are not allowed)", loc)
             self.seen.add(id(node))
             self.values[loc] = pos
-            if tag == _STR:
+            if tag in (_STR, _TIMESTAMP):
                 return node.value
             if tag not in _STANDARD_TAGS:
                 raise YamlProblem(*pos, f"expected a plain YAML value, got the tag {excerpt(tag)}", loc)

@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from pmsite.text import FORBIDDEN
+
 __all__ = ["LAYOUTS", "NARROW", "PALETTE", "SEVERITY_COLOURS", "WIDE", "Layout", "bar_chart", "hbar_chart", "range_chart", "responsive", "stacked_bars"]
 
 # Okabe-Ito, the palette made for colour-blind readers; each >= 3:1 on white.
@@ -35,8 +37,6 @@ SEVERITY_COLOURS: tuple[str, ...] = ("#b2182b", "#d6604d", "#4393c3", "#2166ac",
 CHAR_W = 0.6  # average glyph width in em, generous so estimated text never overflows
 _GRID = 'stroke="currentColor" stroke-opacity="0.18"'
 _AXIS = 'stroke="currentColor" stroke-opacity="0.7"'
-# XML 1.0 forbids these; lone surrogates cannot be encoded as UTF-8 either.
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
@@ -67,8 +67,9 @@ def responsive(chart_id: str, draw: Callable[[Layout, str], str]) -> str:
 
 
 def _e(text: object) -> str:
-    """Escape for element text and attribute values; drop characters XML cannot carry."""
-    return escape(_BAD_XML.sub("", str(text)), quote=True)
+    """Escape for element text and attribute values; drop the characters no text may hold (pmsite.text), which
+    include every one XML cannot carry."""
+    return escape(FORBIDDEN.sub("", str(text)), quote=True)
 
 
 def _n(value: float) -> str:

@@ -15,6 +15,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from pmsite.text import is_http_url
+
 # Extensions that read files or run code at conversion time must never see author text.
 UNSAFE_EXTENSIONS = ("pymdownx.snippets", "markdown_include", "mkdocs_macros")
 
@@ -43,13 +45,13 @@ _SPECIAL = re.compile(r"[\t*_`\[\]<>&\\|~^{}=#!]|https?:|www\.|--|\.\.\.|  \n|\n
 
 _QUOTES = re.compile("[\"']")
 
-_SAFE_HREF = re.compile(r"^(https?://[^\s]+|#[A-Za-z0-9_:.-]*)$", re.IGNORECASE)
+_FRAGMENT = re.compile(r"#[A-Za-z0-9_:.-]*\Z")  # a link within the page
 
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
-        return value if _SAFE_HREF.match(value.strip()) else None
+        return value if is_http_url(value) or _FRAGMENT.match(value.strip()) else None
     if attr == "class":
         # only classes the syntax highlighter emits; author-chosen classes could restyle the page
         kept = [c for c in value.split() if re.fullmatch(r"(highlight|language-[a-z0-9+-]+|[a-z]{1,3}|codehilite|linenos)", c)]

@@ -18,6 +18,7 @@ from pmsite.analysis.actions import Action
 from pmsite.analysis.incidents import Incident
 from pmsite.analysis.knowledge_base import KnowledgeBase
 from pmsite.site.markdown import MarkdownRenderer
+from pmsite.text import is_http_url
 
 # Where each output is published, from the site's root: the one place pages, feed and writers read it.
 INCIDENTS_JSON = "incidents.json"
@@ -154,7 +155,7 @@ def action_events(inc: Incident, today: dt.date, site_url: str = "") -> list[tup
         event.add("categories", [item.priority])
         event.add("transp", "TRANSPARENT")
         url = _absolute(site_url, f"{a.incident.url}#{a.anchor}")
-        if url.startswith(("http://", "https://")):
+        if is_http_url(url):
             event.add("url", url)
         events.append(((item.due, a.incident.id, a.id), event.to_ical()))
     return events

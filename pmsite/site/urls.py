@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from pmsite.text import slugify
+from pmsite.text import is_http_url, slugify
 
 SLUG_LIMIT = 60  # characters of a category or service name kept in its URL
 
@@ -54,7 +54,7 @@ def relative_url(from_url: str, to_url: str) -> str:
     Pure string work on '/'-separated segments: this runs tens of thousands of
     times per build, where ``posixpath.relpath`` would touch the file system's rules.
     """
-    if to_url.startswith(("http://", "https://", "#")):
+    if to_url.startswith("#") or is_http_url(to_url):
         return to_url
     target, hash_, fragment = to_url.partition("#")
     base = from_url if from_url.endswith("/") else from_url.rsplit("/", 1)[0] + "/" if "/" in from_url else ""

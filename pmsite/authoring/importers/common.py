@@ -25,10 +25,11 @@ import yaml
 
 from pmsite.authoring.scaffold import taken_ids
 from pmsite.authoring.schema import SCHEMA_ID
+from pmsite.dates import DATE_RANGE, plausible
 from pmsite.format.ids import ID_PATTERN
 from pmsite.reading.documents import validate_data
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
-from pmsite.settings import DATE_RANGE, TIMELINE_KINDS, Settings, plausible
+from pmsite.settings import TIMELINE_KINDS, Settings
 from pmsite.text import slugify
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a tool's export; a larger file is almost certainly the wrong one

@@ -31,10 +31,10 @@ from pmsite.problems import printable
 
 
 def _iso_date(text: str) -> dt.date:
-    from pmsite.settings import parse_date
+    from pmsite.settings import parse_configured_date
 
     try:
-        return parse_date(text)
+        return parse_configured_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(printable(str(exc))) from None
 

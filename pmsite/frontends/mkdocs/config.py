@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from typing import Any
 
 from mkdocs.config import config_options as c
@@ -20,12 +19,10 @@ from mkdocs.config.base import Config
 
 import pmsite.settings as s
 from pmsite.statuses import parse_action_statuses
+from pmsite.text import FORBIDDEN_IN_LINE  # a configured name reaches pages, the guide and the terminal
 
 DEFAULTS = s.Settings()  # the one home of every option's default: the engine's own settings
 
-# What a configured name (severity label, category, priority...) may contain: it reaches
-# pages, the author guide and the terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown(value: object) -> str:
@@ -34,7 +31,7 @@ def _shown(value: object) -> str:
 
 
 def _name(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip() or value != value.strip() or _CONTROL.search(value):
+    if not isinstance(value, str) or not value.strip() or value != value.strip() or FORBIDDEN_IN_LINE.search(value):
         raise c.ValidationError(f"expected {what} as one line of text without control characters, got {_shown(value)}")
     return value
 
@@ -145,7 +142,7 @@ class _ReferenceDate(c.BaseConfigOption[Any]):
         if value is None:
             return None
         try:
-            return s.parse_date(value)
+            return s.parse_configured_date(value)
         except ValueError as exc:
             raise c.ValidationError(str(exc)) from None
 
