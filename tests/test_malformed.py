@@ -86,18 +86,18 @@ def test_oversized_file_is_refused_without_being_read(tmp_path: Path, monkeypatc
 
     path = tmp_path / "huge.yaml"
     path.write_text("id: INC-HUGE-1\nsummary: |\n" + ("  " + "x" * 98 + "\n") * 100_000)
-    real_read = load._read_bounded
+    real_read = load.read_bounded
 
     def must_not_read(fd: int, most: int) -> bytes:
         raise AssertionError("the oversized file was read")
 
-    monkeypatch.setattr(load, "_read_bounded", must_not_read)
+    monkeypatch.setattr(load, "read_bounded", must_not_read)
     loaded = load_file(path, Settings(), display="huge.yaml")
     assert [p.format() for p in loaded.problems] == [
         "huge.yaml:1:1: expected a file of at most 1,048,576 bytes, got 10,100,026 bytes"
     ]
     # with a larger limit the same file is read, and its one field is then too long
-    monkeypatch.setattr(load, "_read_bounded", real_read)
+    monkeypatch.setattr(load, "read_bounded", real_read)
     bigger = load_file(path, Settings(max_file_bytes=20_000_000), display="huge.yaml")
     assert "huge.yaml:2:10: summary: expected at most 20,000 characters, got 9,900,000" in [p.format() for p in bigger.problems]
 
@@ -112,7 +112,7 @@ def test_a_file_is_read_with_a_bound_even_when_its_size_says_otherwise(tmp_path:
     path.write_bytes(b"id: x\n" * 400_000)  # 2.4 MB
     real_fstat = os.fstat
     asked: list[int] = []
-    real_read = load._read_bounded
+    real_read = load.read_bounded
 
     def small_fstat(fd: int) -> os.stat_result:
         st = real_fstat(fd)
@@ -125,7 +125,7 @@ def test_a_file_is_read_with_a_bound_even_when_its_size_says_otherwise(tmp_path:
         return data
 
     monkeypatch.setattr(load.os, "fstat", small_fstat)
-    monkeypatch.setattr(load, "_read_bounded", counting_read)
+    monkeypatch.setattr(load, "read_bounded", counting_read)
     loaded = load_file(path, Settings(), display="grows.yaml")
     assert [p.format() for p in loaded.problems] == ["grows.yaml:1:1: expected a file of at most 1,048,576 bytes, got more"]
     assert asked == [1_048_577, 1_048_577]  # one byte past the limit is enough to know

@@ -38,23 +38,6 @@ CHECKS: dict[str, str] = {
 }
 MIN_EVIDENCE_SHARE = 0.25
 
-# How to pass each check: shown in the author guide next to its code.
-HOW_TO_PASS: dict[str, str] = {
-    "PM101": "No blaming phrases (configurable: 'human error', 'should have known', 'careless', ...). Describe the gap in the system or process instead; the warning suggests a rewording.",
-    "PM102": "At least one timeline event of kind `detection`: when and how the problem was noticed.",
-    "PM103": "At least one timeline event of kind `resolution`: when the incident ended.",
-    "PM104": "Every root cause asks at least three whys (configurable), down to a systemic cause.",
-    "PM105": "At least one contributing factor (people, process, technology, environment).",
-    "PM106": "Every action item says how you will know it worked (`success_criteria`).",
-    "PM107": "Open action items are due after the publication date.",
-    "PM108": "Action items name a concrete change; vague ones such as 'improve monitoring' or 'add more tests' are flagged.",
-    "PM109": "At most eight action items (configurable): focus on the ones that prevent recurrence.",
-    "PM110": "Published within seven days of resolution (configurable), whatever the severity.",
-    "PM111": "Due dates within the priority's target window from resolution: critical 7 days, high 28, medium 61, low 92.",
-    "PM112": "At least a quarter of timeline events link evidence: dashboards, logs, tickets.",
-    "PM113": "The review meeting is held within 48 hours of resolution (configurable).",
-}
-
 
 @dataclass
 class Finding:

@@ -32,14 +32,14 @@ from pmsite.format.fields import (
     Markdown,
     OneLine,
     PlainText,
+    Strict,
     Text,
     Timestamp,
     Url,
-    _check_in,
-    _evidence,
-    _fail,
-    _settings,
-    _Strict,
+    check_in,
+    evidence_list,
+    fail,
+    settings_of,
 )
 from pmsite.format.ids import RESERVED_IDS
 from pmsite.settings import Settings
@@ -53,7 +53,7 @@ MAX_DOCUMENT_CHARS = 100_000  # all text fields of one document together
 # --- the document ---------------------------------------------------------
 
 
-class Impact(_Strict):
+class Impact(Strict):
     """Who and what was affected."""
 
     users_affected_pct: float | None = Field(None, description="Share of users affected, 0-100.")
@@ -68,7 +68,7 @@ class Impact(_Strict):
         if v is None:
             return v
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
-            raise _fail("a number from 0 to 100", v)
+            raise fail("a number from 0 to 100", v)
         return v
 
     @field_validator("users_affected", mode="before")
@@ -77,12 +77,12 @@ class Impact(_Strict):
         if v is None:
             return v
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_USERS:
-            raise _fail(f"a whole number of users from 0 to {MAX_USERS:,}", v)
+            raise fail(f"a whole number of users from 0 to {MAX_USERS:,}", v)
         return v
 
 
 
-class TimelineEvent(_Strict):
+class TimelineEvent(Strict):
     """One moment of the incident."""
 
     at: Timestamp = Field(description="When it happened (ISO 8601 with offset).")
@@ -91,7 +91,7 @@ class TimelineEvent(_Strict):
     kind: Literal[
         "trigger", "detection", "escalation", "decision", "mitigation", "resolution", "communication", "other"
     ] | None = Field(None, description="The kind of event.")
-    evidence: Annotated[list[EvidenceItem], BeforeValidator(_evidence)] = Field(
+    evidence: Annotated[list[EvidenceItem], BeforeValidator(evidence_list)] = Field(
         default_factory=list, description="A string, a URL, or a list of either."
     )
 
@@ -102,11 +102,11 @@ class TimelineEvent(_Strict):
 
         if v is None:
             return v
-        return _check_in(v, TIMELINE_KINDS, "timeline kind")
+        return check_in(v, TIMELINE_KINDS, "timeline kind")
 
 
 
-class RootCause(_Strict):
+class RootCause(Strict):
     """A systemic cause, with the chain of whys that reached it."""
 
     description: Markdown = Field(description="The cause (Markdown).")
@@ -116,12 +116,12 @@ class RootCause(_Strict):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str, info: ValidationInfo) -> str:
-        s = _settings(info)
-        return _check_in(v, s.root_cause_categories, "root-cause category") if s else v
+        s = settings_of(info)
+        return check_in(v, s.root_cause_categories, "root-cause category") if s else v
 
 
 
-class ContributingFactor(_Strict):
+class ContributingFactor(Strict):
     """A condition that made the incident more likely or worse."""
 
     description: Markdown = Field(description="The factor (Markdown).")
@@ -130,12 +130,12 @@ class ContributingFactor(_Strict):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str, info: ValidationInfo) -> str:
-        s = _settings(info)
-        return _check_in(v, s.factor_categories, "factor category") if s else v
+        s = settings_of(info)
+        return check_in(v, s.factor_categories, "factor category") if s else v
 
 
 
-class ActionItem(_Strict):
+class ActionItem(Strict):
     """A follow-up with an owner and a due date."""
 
     id: ActionId | None = Field(None, description="Unique within the document; default A1, A2, ...")
@@ -154,18 +154,18 @@ class ActionItem(_Strict):
     @field_validator("priority")
     @classmethod
     def _priority(cls, v: str, info: ValidationInfo) -> str:
-        s = _settings(info)
-        return _check_in(v, s.priorities, "priority") if s else v
+        s = settings_of(info)
+        return check_in(v, s.priorities, "priority") if s else v
 
     @field_validator("status")
     @classmethod
     def _status(cls, v: str, info: ValidationInfo) -> str:
-        s = _settings(info)
-        return _check_in(v, s.action_statuses, "action status") if s else v
+        s = settings_of(info)
+        return check_in(v, s.action_statuses, "action status") if s else v
 
 
 
-class Link(_Strict):
+class Link(Strict):
     """A further reading link."""
 
     title: OneLine = Field(description="The link text.")
@@ -173,7 +173,7 @@ class Link(_Strict):
 
 
 
-class Document(_Strict):
+class Document(Strict):
     """One post-mortem: a YAML file under content/incidents/."""
 
     id: Identifier = Field(description="Unique id; letters, digits, '-', '_'; 3-64 characters.")
@@ -210,7 +210,7 @@ class Document(_Strict):
     @classmethod
     def _reserved(cls, v: str) -> str:
         if v.lower() in RESERVED_IDS:
-            raise _fail(f"an id other than {' or '.join(sorted(RESERVED_IDS))} (the site uses these for its own pages)", v)
+            raise fail(f"an id other than {' or '.join(sorted(RESERVED_IDS))} (the site uses these for its own pages)", v)
         return v
 
     @field_validator("checklist_ignore")
@@ -218,7 +218,7 @@ class Document(_Strict):
     def _codes(cls, v: list[str]) -> list[str]:
         for code in v:
             if not re.fullmatch(r"PM\d{3}", code):
-                raise _fail("checklist codes like PM101", code)
+                raise fail("checklist codes like PM101", code)
         return v
 
     @field_validator("status")
@@ -226,21 +226,21 @@ class Document(_Strict):
     def _status(cls, v: str) -> str:
         from pmsite.settings import DOCUMENT_STATUSES
 
-        return _check_in(v, DOCUMENT_STATUSES, "document status")
+        return check_in(v, DOCUMENT_STATUSES, "document status")
 
     @field_validator("severity", mode="before")
     @classmethod
     def _severity(cls, v: Any, info: ValidationInfo) -> Any:
         if isinstance(v, bool) or not isinstance(v, (int, str)):
-            raise _fail("a severity level", v)
-        s = _settings(info)
-        return _check_in(v, list(s.severities), "severity level") if s else v
+            raise fail("a severity level", v)
+        s = settings_of(info)
+        return check_in(v, list(s.severities), "severity level") if s else v
 
     @field_validator("detection")
     @classmethod
     def _detection(cls, v: str, info: ValidationInfo) -> str:
-        s = _settings(info)
-        return _check_in(v, s.detection_methods, "detection method") if s else v
+        s = settings_of(info)
+        return check_in(v, s.detection_methods, "detection method") if s else v
 
     @field_validator("services")
     @classmethod

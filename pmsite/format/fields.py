@@ -36,7 +36,7 @@ MAX_USERS = 10_000_000_000
 
 
 
-def _got(value: Any) -> str:
+def got(value: Any) -> str:
     if isinstance(value, str):
         return excerpt(value)
     if isinstance(value, bool):
@@ -51,13 +51,13 @@ def _got(value: Any) -> str:
 
 
 
-def _fail(expected: str, value: Any) -> PydanticCustomError:
-    return PydanticCustomError("pmsite", "expected {expected}, got {got}", {"expected": expected, "got": _got(value)})
+def fail(expected: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError("pmsite", "expected {expected}, got {got}", {"expected": expected, "got": got(value)})
 
 
 
-def _error(message: str) -> PydanticCustomError:
-    """A finished message (already quoting what it must, through :func:`_got`)."""
+def error(message: str) -> PydanticCustomError:
+    """A finished message (already quoting what it must, through :func:`got`)."""
     return PydanticCustomError("pmsite", "{message}", {"message": message})
 
 
@@ -66,7 +66,7 @@ def _error(message: str) -> PydanticCustomError:
 
 
 def _date_problem(problem: DateProblem, value: Any) -> PydanticCustomError:
-    return _error(f"expected {problem.expected}, got {_got(value)}{problem.suffix}")
+    return error(f"expected {problem.expected}, got {got(value)}{problem.suffix}")
 
 
 def _timestamp(value: Any) -> dt.datetime:
@@ -82,7 +82,7 @@ def _timestamp(value: Any) -> dt.datetime:
             return value
     except DateProblem as problem:
         raise _date_problem(problem, value) from None
-    raise _fail(TIMESTAMP_RULE, value)
+    raise fail(TIMESTAMP_RULE, value)
 
 
 def _date(value: Any) -> dt.date:
@@ -95,7 +95,7 @@ def _date(value: Any) -> dt.date:
             return value
     except DateProblem as problem:
         raise _date_problem(problem, value) from None
-    raise _fail(DATE_RULE, value)
+    raise fail(DATE_RULE, value)
 
 
 
@@ -104,13 +104,13 @@ def _check_chars(value: str, forbidden: re.Pattern[str]) -> None:
     if found is not None:
         where = f" at character {found.start() + 1}" if len(value) > 1 else ""
         why = " (it makes text display other than it reads)" if found.group() in BIDI else ""
-        raise _error(f"expected text without control characters, got {describe_char(found.group())}{where}{why}")
+        raise error(f"expected text without control characters, got {describe_char(found.group())}{where}{why}")
 
 
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
-        raise _fail("a string", value)
+        raise fail("a string", value)
     _check_chars(value, FORBIDDEN_IN_LINE)
     return value
 
@@ -119,7 +119,7 @@ def _string(value: Any) -> str:
 def _multiline_string(value: Any) -> str:
     """Text that may span lines (Markdown, plain text): tabs and line feeds are allowed."""
     if not isinstance(value, str):
-        raise _fail("a string", value)
+        raise fail("a string", value)
     _check_chars(value, FORBIDDEN)
     return value
 
@@ -135,7 +135,7 @@ def _non_empty(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("pmsite", "expected a non-empty string, got an empty one", {})
     if all(is_invisible(ch) for ch in value):
-        raise _error(f"expected visible text, got only invisible characters {_got(value)}")
+        raise error(f"expected visible text, got only invisible characters {got(value)}")
     return value
 
 
@@ -143,7 +143,7 @@ def _non_empty(value: str) -> str:
 def _max_chars(limit: int) -> Callable[[str], str]:
     def check(value: str) -> str:
         if len(value) > limit:
-            raise _error(f"expected at most {limit:,} characters, got {len(value):,}")
+            raise error(f"expected at most {limit:,} characters, got {len(value):,}")
         return value
 
     return check
@@ -159,17 +159,17 @@ def _one_line(value: str) -> str:
     if "\n" in value.strip():
         raise PydanticCustomError("pmsite", "expected a single line, got {n} lines", {"n": len(value.strip().splitlines())})
     if "\n" in value:
-        raise _error(f"expected a single line without a line break at the start or end, got {_got(value)}"
+        raise error(f"expected a single line without a line break at the start or end, got {got(value)}"
                      " (a block scalar adds one: write the value on the key's line)")
     if is_invisible(value[0]) or is_invisible(value[-1]):
-        raise _error(f"expected no spaces or invisible characters at the start or end, got {_got(value)}")
+        raise error(f"expected no spaces or invisible characters at the start or end, got {got(value)}")
     return value
 
 
 
 def _url(value: str) -> str:
     if not is_http_url(value):
-        raise _fail("an http(s) URL", value)
+        raise fail("an http(s) URL", value)
     return value
 
 
@@ -177,47 +177,47 @@ def _url(value: str) -> str:
 def _evidence_item(value: str) -> str:
     """Evidence is text or a URL; a URL must be http(s) so it can become a link."""
     if looks_like_url(value) and not is_http_url(value):
-        raise _fail("plain text or an http(s) URL", value)
+        raise fail("plain text or an http(s) URL", value)
     return value
 
 
 
 def _identifier(value: str) -> str:
     if not ID_PATTERN.match(value):
-        raise _fail(ID_RULE, value)
+        raise fail(ID_RULE, value)
     return value
 
 
 
 def _action_id(value: str) -> str:
     if not ACTION_ID_PATTERN.match(value):
-        raise _fail(ACTION_ID_RULE, value)
+        raise fail(ACTION_ID_RULE, value)
     if value.lower() in RESERVED_ACTION_IDS:
-        raise _fail(f"an id other than {', '.join(sorted(RESERVED_ACTION_IDS))} (the incident page uses it)", value)
+        raise fail(f"an id other than {', '.join(sorted(RESERVED_ACTION_IDS))} (the incident page uses it)", value)
     return value
 
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _fail("true or false", value)
+        raise fail("true or false", value)
     return value
 
 
 
 def _list(value: Any) -> Any:
     if not isinstance(value, list):
-        raise _fail("a list", value)
+        raise fail("a list", value)
     return value
 
 
 
-def _evidence(value: Any) -> Any:
+def evidence_list(value: Any) -> Any:
     """Evidence may be one string or a list; normalise to a list (the page shows both alike)."""
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list):
-        raise _fail("a string, a URL, or a list of either", value)
+        raise fail("a string, a URL, or a list of either", value)
     return value
 
 
@@ -225,7 +225,7 @@ def _evidence(value: Any) -> Any:
 def _markdown(value: str) -> str:
     problem = markdown_shape(value)
     if problem is not None:
-        raise _error(problem)
+        raise error(problem)
     return value
 
 
@@ -270,7 +270,7 @@ ListOf = Annotated[list[T], BeforeValidator(_list)]  # a list, with "expected a 
 
 
 
-def _settings(info: ValidationInfo) -> Settings | None:
+def settings_of(info: ValidationInfo) -> Settings | None:
     ctx = info.context
     if isinstance(ctx, dict):
         found = ctx.get("settings")
@@ -280,24 +280,24 @@ def _settings(info: ValidationInfo) -> Settings | None:
 
 
 
-def _check_in(value: Any, allowed: Any, what: str) -> Any:
+def check_in(value: Any, allowed: Any, what: str) -> Any:
     if value not in allowed:
         shown = ", ".join(str(a) for a in allowed)
         raise PydanticCustomError(
             "pmsite",
             "expected {what} ({allowed}), got {got}",
-            {"what": ("an " if what[0] in "aeiou" else "a ") + what, "allowed": shown, "got": _got(value)},
+            {"what": ("an " if what[0] in "aeiou" else "a ") + what, "allowed": shown, "got": got(value)},
         )
     return value
 
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
     @model_validator(mode="before")
     @classmethod
     def _mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise _fail("a mapping", data)
+            raise fail("a mapping", data)
         return data

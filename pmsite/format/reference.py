@@ -20,7 +20,7 @@ def field_reference() -> list[tuple[str, str, bool, str]]:
         for name, info in model.model_fields.items():
             path = f"{prefix}{name}"
             ann = info.annotation
-            nested = _nested_model(ann)
+            nested = nested_model(ann)
             rows.append((path, _type_name(ann), info.is_required(), info.description or ""))
             if nested is not None:
                 walk(nested, path + ("[]." if _is_list(ann) else "."))
@@ -30,7 +30,7 @@ def field_reference() -> list[tuple[str, str, bool, str]]:
 
 
 
-def _nested_model(ann: Any) -> type[BaseModel] | None:
+def nested_model(ann: Any) -> type[BaseModel] | None:
     for candidate in _flatten(ann):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
@@ -56,7 +56,7 @@ def _is_list(ann: Any) -> bool:
 
 def _type_name(ann: Any) -> str:
     flat = _flatten(ann)
-    nested = _nested_model(ann)
+    nested = nested_model(ann)
     if _is_list(ann):
         return f"list of {nested.__name__}" if nested else "list of strings"
     if nested:

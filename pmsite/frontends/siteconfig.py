@@ -157,15 +157,15 @@ def read_site_config(path: Path | None) -> SiteConfig:
     except OSError as exc:
         raise UsageError(f"{candidate}: {exc}") from None
     if not found:
-        settings, options, warnings = _settings({}, "the environment", None)
+        settings, options, warnings = _validated_options({}, "the environment", None)
         return SiteConfig(settings, options, {}, Path.cwd(), Path.cwd() / "content", warnings=warnings)
     raw = read_mkdocs_yml(candidate)
     base = candidate.resolve().parent
-    settings, options, warnings = _settings(plugin_options(raw.get("plugins")) or {}, str(candidate), candidate)
+    settings, options, warnings = _validated_options(plugin_options(raw.get("plugins")) or {}, str(candidate), candidate)
     return SiteConfig(settings, options, raw, base, base / str(raw.get("docs_dir") or "docs"), candidate, warnings)
 
 
-def _settings(options: dict[str, Any], where: str, config_file: Path | None) -> tuple[Settings, dict[str, Any], list[str]]:
+def _validated_options(options: dict[str, Any], where: str, config_file: Path | None) -> tuple[Settings, dict[str, Any], list[str]]:
     """The plugin's options validated by the plugin's own configuration class, as ``mkdocs build`` does.
 
     An invalid option or environment override is a usage error naming it (no

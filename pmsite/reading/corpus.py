@@ -17,8 +17,8 @@ from yaml.nodes import ScalarNode
 from pmsite.format.ids import ID_CHARS
 from pmsite.problems import Problem
 from pmsite.reading.documents import FileCache, Loaded, load_file
-from pmsite.reading.files import _display, _read_bounded, relative_path
-from pmsite.reading.yaml_source import _RESOLVER
+from pmsite.reading.files import display_path, read_bounded, relative_path
+from pmsite.reading.yaml_source import RESOLVER
 from pmsite.settings import Settings
 
 
@@ -106,7 +106,7 @@ def scan_id(path: Path, limit: int) -> str | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        raw = _read_bounded(fd, limit + 1)
+        raw = read_bounded(fd, limit + 1)
     except OSError:
         return None
     finally:
@@ -123,7 +123,7 @@ def scan_id(path: Path, limit: int) -> str | None:
     value = (match.group(1) or match.group(2) or match.group(3)).decode("ascii")
     if not 3 <= len(value) <= 64:
         return None
-    if match.group(3) and _RESOLVER.resolve(ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
+    if match.group(3) and RESOLVER.resolve(ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
         return None  # a plain 0x1F or 1_000 is a number to YAML
     return value
 
@@ -139,7 +139,7 @@ def _load_all(
     roots: Sequence[Path],
 ) -> None:
     for path in paths:
-        display = _display(path, base)
+        display = display_path(path, base)
         root = next((r for r in roots if relative_path(path, r) is not None), None)
         if cache:
             item = cache.load(path, settings, display, root=root, link_root=docs_dir)

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pmsite.format.document import Document, Loc, document_rules
-from pmsite.format.reference import _nested_model
+from pmsite.format.reference import nested_model
 from pmsite.problems import Problem, field_path
 from pmsite.reading.files import name_problem, read_source
 from pmsite.reading.yaml_source import Positions, YamlProblem, parse_yaml
@@ -72,7 +72,7 @@ def _fields_at(loc: Loc) -> list[str]:
         info = model.model_fields.get(part) if hasattr(model, "model_fields") else None
         if info is None:
             return []
-        nxt = _nested_model(info.annotation)
+        nxt = nested_model(info.annotation)
         if nxt is None:
             return []
         model = nxt
@@ -140,7 +140,6 @@ class FileCache:
 
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple[int, ...], Settings, Loaded]] = {}
-        self.hits = 0
         self.misses = 0
 
     def load(
@@ -156,7 +155,6 @@ class FileCache:
             return fresh()
         cached = self._entries.get(path)
         if cached and cached[0] == stamp and cached[1] == settings and (cached[2].display, cached[2].root) == (display, root or link_root):
-            self.hits += 1
             return cached[2]
         self.misses += 1
         loaded = fresh()

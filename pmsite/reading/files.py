@@ -89,7 +89,7 @@ def read_source(path: Path, limit: int, root: Path | None = None) -> bytes:
             raise YamlProblem(1, 1, f"expected a regular file, got {via}{_kind(info.st_mode)}")
         if info.st_size > limit:
             raise YamlProblem(1, 1, f"expected a file of at most {limit:,} bytes, got {info.st_size:,} bytes")
-        data = _read_bounded(fd, limit + 1)
+        data = read_bounded(fd, limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:  # the file grew after fstat, or its size was not what it said
@@ -98,7 +98,7 @@ def read_source(path: Path, limit: int, root: Path | None = None) -> bytes:
 
 
 
-def _read_bounded(fd: int, most: int) -> bytes:
+def read_bounded(fd: int, most: int) -> bytes:
     """At most ``most`` bytes from ``fd``: never a read without a bound."""
     chunks: list[bytes] = []
     left = most
@@ -163,7 +163,7 @@ def _plain_relative(path: str, folder: str) -> str | None:
 
 
 
-def _display(path: Path, base: Path | None) -> str:
+def display_path(path: Path, base: Path | None) -> str:
     if base is not None:
         shown = relative_path(path, base)
         if shown is not None:

@@ -289,4 +289,4 @@ def parse_yaml(data: bytes, *, max_depth: int = 20) -> tuple[Any, Positions]:
 
 
 
-_RESOLVER = Resolver()  # the resolver the loader uses: which plain scalars are strings
+RESOLVER = Resolver()  # the resolver the loader uses: which plain scalars are strings

@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-from pmsite.analysis.checklist import CHECKS, HOW_TO_PASS
+from pmsite.analysis.checklist import CHECKS, MIN_EVIDENCE_SHARE
 from pmsite.format.reference import field_reference
 from pmsite.settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
+from pmsite.text import plural
 
 # Markdown punctuation that could start emphasis, links, code or a table cell, as character references.
 _MARKDOWN = {ord(ch): f"&#{ord(ch)};" for ch in "\\`*_[]|~#!{}"}
@@ -77,16 +78,35 @@ def field_table(settings: Settings) -> str:
     )
 
 
+def how_to_pass(settings: Settings) -> dict[str, str]:
+    """How to pass each check, with this site's numbers and words (each configured value shown as text)."""
+    phrases = ", ".join(f"'{text(p)}'" for p in list(settings.blaming_phrases)[:3])
+    more = ", ..." if len(settings.blaming_phrases) > 3 else ""
+    vague = " or ".join(f"'{text(v)}'" for v in list(settings.vague_actions)[:2])
+    windows = ", ".join(f"{text(p)} {text(d)} days" for p, d in settings.priority_windows.items())
+    return {
+        "PM101": f"No blaming phrases ({phrases}{more}). Describe the gap in the system or process instead; the warning "
+                 "suggests a rewording." if phrases else "No blaming phrases are configured.",
+        "PM102": "At least one timeline event of kind <code>detection</code>: when and how the problem was noticed.",
+        "PM103": "At least one timeline event of kind <code>resolution</code>: when the incident ended.",
+        "PM104": f"Every root cause asks at least {plural(settings.min_whys, 'why', 'whys')}, down to a systemic cause.",
+        "PM105": f"At least one contributing factor ({', '.join(text(c) for c in settings.factor_categories)}).",
+        "PM106": "Every action item says how you will know it worked (<code>success_criteria</code>).",
+        "PM107": "Open action items are due after the publication date.",
+        "PM108": "Action items name a concrete change" + (f"; vague ones such as {vague} are flagged." if vague else "."),
+        "PM109": f"At most {plural(settings.max_action_items, 'action item')}: focus on the ones that prevent recurrence.",
+        "PM110": f"Published within {plural(settings.publication_deadline_days, 'day')} of resolution, whatever the severity.",
+        "PM111": f"Due dates within the priority's target window from resolution: {windows}." if windows
+                 else "Due dates within the priority's target window from resolution (no windows are configured).",
+        "PM112": f"At least {MIN_EVIDENCE_SHARE:.0%} of timeline events link evidence: dashboards, logs, tickets.",
+        "PM113": f"The review meeting is held within {plural(settings.review_deadline_hours, 'hour')} of resolution.",
+    }
+
+
 def checklist_table(settings: Settings) -> str:
-    rows = []
-    for code_, title in CHECKS.items():
-        how = _prose(HOW_TO_PASS[code_])
-        if code_ == "PM111":  # the windows are this site's, not the defaults
-            windows = ", ".join(f"{text(p)} {text(d)} days" for p, d in settings.priority_windows.items())
-            how = f"Due dates within the priority's target window from resolution: {windows}."
-        elif code_ == "PM110":
-            how = f"Published within {settings.publication_deadline_days} days of resolution, whatever the severity."
-        rows.append(f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how}</td></tr>")
+    """Every check with how to pass it on this site: its configured numbers, phrases and windows."""
+    how = how_to_pass(settings)
+    rows = [f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how[code_]}</td></tr>" for code_, title in CHECKS.items()]
     return (
         '<table class="pm-compact pm-reference pm-reference--checks">\n<thead><tr><th scope="col">Code</th><th scope="col">Check</th>'
         '<th scope="col">How to pass</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"

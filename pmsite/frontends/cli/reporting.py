@@ -18,9 +18,9 @@ def use_colour() -> bool:
 
 
 
-_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
+COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
 
-_RESET = "\033[0m"
+RESET = "\033[0m"
 
 
 

@@ -7,7 +7,7 @@ import json
 
 from pmsite.errors import EXIT_OK, EXIT_PROBLEMS
 from pmsite.frontends.cli.files import files_to_check, load_checked, site_config
-from pmsite.frontends.cli.reporting import _COLOURS, _RESET, emit, github_line, use_colour
+from pmsite.frontends.cli.reporting import COLOURS, RESET, emit, github_line, use_colour
 from pmsite.problems import Problem
 from pmsite.text import plural
 
@@ -50,7 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         colour = use_colour()
         for problem in problems:
-            word = f"{_COLOURS[problem.level]}{problem.level}{_RESET}" if colour else problem.level
+            word = f"{COLOURS[problem.level]}{problem.level}{RESET}" if colour else problem.level
             emit(f"{word}: {problem.format()}")
         emit(summary)
     if errors or (args.strict and warnings):

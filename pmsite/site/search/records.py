@@ -16,8 +16,6 @@ from pmsite.analysis.incidents import Incident
 from pmsite.analysis.knowledge_base import KnowledgeBase
 from pmsite.settings import Settings
 
-FACETS = ("severity", "category", "service", "year")  # the order the search dialog shows them in
-
 _MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
 
 
