@@ -33,7 +33,7 @@ from mkdocs.utils import clean_directory
 from pmsite.engine import BuildCache, Engine
 from pmsite.errors import PmsiteError
 from pmsite.frontends.mkdocs.config import PmsiteConfig
-from pmsite.frontends.mkdocs.preview import BackgroundJob, Preview, carry_over, environment
+from pmsite.frontends.mkdocs.preview import BackgroundJob, Previews, carry_over, environment
 from pmsite.problems import summarise
 from pmsite.settings import Settings
 from pmsite.site import publishing
@@ -69,11 +69,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self.is_serve = False
         self.dirty = False
         self._cache = BuildCache()  # kept between the builds of one process
-        self._previews: dict[str, Preview] = {}  # by site_dir: kept between the builds of one process
-        self._incremental: Preview | None = None  # this build's, when it re-renders only what changed
-        self._fingerprints: dict[str, str] = {}
-        self._environment = ""
-        self._page_entries: dict[str, tuple[str, str, str]] = {}
+        self._previews = Previews()  # by site_dir: kept between the builds of one process
+        self._incremental = False  # this build re-renders only what changed
         self._job = BackgroundJob()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -128,7 +125,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if not self.config.enabled or self.engine is None:
             return files
         engine = self.engine
-        rebuild = self.dirty and config.site_dir in self._previews
+        rebuild = self.dirty and self._previews.has(config.site_dir)
         if rebuild:
             # A preview's rebuild allocates little next to the corpus it keeps: a full collection
             # over that heap would cost more than the rebuild itself (freed at on_post_build).
@@ -144,8 +141,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             builder = engine.plan()
         except PmsiteError as exc:  # two pages at one place
             raise PluginError(f"{publishing.LOG_PREFIX}{exc}") from None
-        self._incremental, self._fingerprints = self._plan_incremental(config, engine)
-        previous = self._incremental.fingerprints if self._incremental else {}
+        self._incremental = self._plan_incremental(config, engine)
         for spec in builder.specs.values():
             front = publishing.front_matter(spec)
             # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
@@ -155,17 +151,16 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             if spec.source_uri:
                 file.edit_uri = quote(spec.source_uri)
             file.title = front["title"]
-            if self._incremental is not None:
-                file.changed = previous.get(spec.src_uri) != self._fingerprints[spec.src_uri]
+            file.changed = not self._incremental or self._previews.changed(spec.src_uri)
             files.append(file)
-        if self._incremental is not None:
+        if self._incremental:
             for path in engine.data().paths():  # written after the pages: see on_post_build
                 files.append(DeferredFile.generated(config, path, content=""))
         else:
             for data in engine.data_files():
                 files.append(File.generated(config, data.path, content=data.content))
         _refuse_collisions(files)
-        if self.config.search and self._incremental is None:
+        if self.config.search and not self._incremental:
             self._search(engine.search_index.start)
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
         # or every later collection rescans it (superlinear at 10,000 incidents).
@@ -229,14 +224,14 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return env
         handwritten = [f.page for f in files.documentation_pages() if f.page is not None and not self.engine.generates(f.src_uri)]
         if self.dirty:
-            kept = self._incremental.pages if self._incremental else {}
-            self._page_entries, titles = carry_over([(p.url, p.title, p.content) for p in handwritten], kept)
+            kept = self._previews.current.pages if self._previews.current else {}
+            self._previews.pages, titles = carry_over([(p.url, p.title, p.content) for p in handwritten], kept)
             for page in handwritten:  # a page not read again keeps the title the build that read it found
                 page.title = titles.get(page.url, page.title)
             for f in files.documentation_pages():
                 if isinstance(f, GeneratedPage) and f.page is not None and f.page.title is None:
                     f.page.title = f.title
-            if self._incremental is not None:
+            if self._incremental:
                 return env  # the search index follows in the background (on_post_build)
         if not self.config.search:
             return env
@@ -246,14 +241,14 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.engine is not None and self._incremental is not None:
-            pages = sorted(self._page_entries.values()) if self.config.search else None
+        if self.engine is not None and self._incremental:
+            pages = sorted(self._previews.pages.values()) if self.config.search else None
             self._remember(config)
             site_dir = config.site_dir
 
             def failed(exc: Exception) -> None:
                 log.error(f"the data files or the search index of the preview could not be written: {exc}")
-                self._previews.pop(site_dir, None)
+                self._previews.forget(site_dir)
 
             self._job.start(self.engine, Path(site_dir), pages, failed)  # it unfreezes the heap when done
             return
@@ -268,7 +263,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
         gc.enable()
-        self._previews.clear()  # what is in the folder is unknown now: the next build renders everything
+        self._previews.forget()  # what is in the folder is unknown now: the next build renders everything
         if self.engine is not None:
             self.engine.search_index.stop()
 
@@ -281,26 +276,21 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
 
     # --- dirty builds: render only what an edit changed ------------------------
 
-    def _plan_incremental(self, config: MkDocsConfig, engine: Engine) -> tuple[Preview | None, dict[str, str]]:
-        """This build's fingerprints, and the last build's state when this one may re-render only what changed."""
+    def _plan_incremental(self, config: MkDocsConfig, engine: Engine) -> bool:
+        """Whether this build may re-render only what changed since the last dirty build into the same folder."""
         if not self.dirty:
-            return None, {}
-        fingerprints = engine.fingerprints()
-        self._environment = environment(config.config_file_path, engine)
-        previous = self._previews.get(config.site_dir)
-        if previous is not None and previous.environment == self._environment:
-            return previous, fingerprints
+            return False
+        if self._previews.plan(config.site_dir, environment(config.config_file_path, engine), engine.fingerprints()):
+            return True
         self._job.wait()  # this build writes the data files itself: no older job may follow it
-        if previous is not None:
+        if self._previews.stale(config.site_dir):
             log.info("The templates, the configuration or the reference date changed: building every page again")
-            del self._previews[config.site_dir]
             clean_directory(config.site_dir)
-        return None, fingerprints
+        return False
 
     def _remember(self, config: MkDocsConfig) -> None:
-        if not self.dirty or self.engine is None:
-            return
-        self._previews[config.site_dir] = Preview(self._environment, self._fingerprints, self._page_entries)
+        if self.dirty and self.engine is not None:
+            self._previews.remember(config.site_dir)
 
     def wait_for_preview(self) -> None:
         """Until the last dirty build's data files and search index are written (for tests and tools)."""

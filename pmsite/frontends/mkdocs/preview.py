@@ -34,6 +34,47 @@ class Preview:
     pages: dict[str, SearchEntry] = field(default_factory=dict)  # url -> search entry of a hand-written page
 
 
+class Previews:
+    """What the last dirty build into each folder left there (one process serves one or more folders)."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, Preview] = {}
+        self.current: Preview | None = None  # this build's predecessor, when it re-renders only what changed
+        self._environment = ""
+        self._fingerprints: dict[str, str] = {}
+        self.pages: dict[str, SearchEntry] = {}  # this build's search entries of hand-written pages
+
+    def has(self, site_dir: str) -> bool:
+        return site_dir in self._by_folder
+
+    def plan(self, site_dir: str, environment: str, fingerprints: dict[str, str]) -> bool:
+        """Whether this build may re-render only the pages whose fingerprint changed since the last one into
+        ``site_dir``: the same environment (configuration, templates, date). False also when the folder
+        must be emptied first, which :meth:`stale` says."""
+        self._environment, self._fingerprints = environment, fingerprints
+        previous = self._by_folder.get(site_dir)
+        self.current = previous if previous is not None and previous.environment == environment else None
+        return self.current is not None
+
+    def stale(self, site_dir: str) -> bool:
+        """The folder holds an earlier build made with another environment: forget it (the caller empties it)."""
+        return self._by_folder.pop(site_dir, None) is not None
+
+    def changed(self, src_uri: str) -> bool:
+        """Whether a generated page must be rendered again in this build."""
+        return self.current is None or self.current.fingerprints.get(src_uri) != self._fingerprints[src_uri]
+
+    def remember(self, site_dir: str) -> None:
+        self._by_folder[site_dir] = Preview(self._environment, self._fingerprints, self.pages)
+
+    def forget(self, site_dir: str | None = None) -> None:
+        """What is in one folder (or every folder) is unknown now: the next build there renders everything."""
+        if site_dir is None:
+            self._by_folder.clear()
+        else:
+            self._by_folder.pop(site_dir, None)
+
+
 def environment(config_file: str | None, engine: Engine) -> str:
     """A digest of what every page depends on besides its own inputs: the configuration file, the
     templates (the theme's overrides and pmsite's own), pmsite's version and the reference date."""

@@ -16,7 +16,7 @@ from pmsite.site.toc import headings, toc_tokens
 class _TocFromHtml(Postprocessor):
     """A page without Markdown headings (every generated page) gets its TOC from the h2/h3 with an id in its HTML.
 
-    The plugin gives MkDocs the same TOC (:func:`pmsite.site.headings`); a builder without
+    The plugin gives MkDocs the same TOC (:func:`pmsite.site.toc.headings`); a builder without
     plugins reads ``md.toc_tokens``, which Python-Markdown fills only from Markdown headings.
     """
 
