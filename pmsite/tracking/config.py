@@ -182,10 +182,12 @@ def parse_tracker_config(raw: object, path: str = "tracker") -> TrackerConfig | 
     unknown = sorted(str(k) for k in raw if k not in _OPTIONS)
     if unknown:
         raise ValueError(f"{path}.{unknown[0]}: unknown option; expected one of: {', '.join(_OPTIONS)}")
+    kind = raw.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"{path}.kind: expected one of {', '.join(KINDS)}, got {_shown(kind)}")
     for required in ("kind", "url", "project"):
         if raw.get(required) is None:
             raise ValueError(f"{path}.{required}: required: {_REQUIRED[required]}")
-    kind = raw["kind"]
     if kind not in KINDS:
         raise ValueError(f"{path}.kind: expected one of {', '.join(KINDS)}, got {_shown(kind)}")
     url = _http_url(raw["url"], f"{path}.url", "the tracker's API base URL")
