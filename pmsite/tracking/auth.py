@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from .errors import TrackerError
 
+class MissingCredentials(TrackerError):
+    """A token variable is not set: nothing was sent."""
+
+
 VARIABLES = {"github": ("GITHUB_TOKEN",), "jira": ("JIRA_EMAIL", "JIRA_API_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
 
 
@@ -26,7 +30,7 @@ def credentials(kind: str, environ: Mapping[str, str]) -> Credentials:
     values = [environ.get(name, "").strip() for name in names]
     missing = [name for name, value in zip(names, values) if not value]
     if missing:
-        raise TrackerError(f"set the environment variable{'s' if len(missing) > 1 else ''} {' and '.join(missing)} "
+        raise MissingCredentials(f"set the environment variable{'s' if len(missing) > 1 else ''} {' and '.join(missing)} "
                            f"(tokens are read from the environment only)")
     if kind == "github":
         return Credentials({"Authorization": f"Bearer {values[0]}"}, (values[0],))

@@ -26,6 +26,7 @@ DEFAULT_CREATE_INTERVAL = 1.0  # seconds between two creates: GitHub asks for at
 DEFAULT_MAX_WAIT = 600.0  # the longest single wait for a rate limit before a run gives up
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 1.0
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _JIRA_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,254}\Z")
@@ -33,7 +34,7 @@ _SLUG_PART = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,99}\Z")
 _OPTIONS = (
     "kind", "url", "project", "web", "routes", "also_read", "assignees", "labels", "issue_type", "priorities",
     "wont_do_labels", "in_progress_labels", "wont_do_resolutions", "state_file", "create_interval", "max_wait",
-    "timeout", "retries",
+    "timeout", "retries", "backoff",
 )
 
 
@@ -58,7 +59,8 @@ class TrackerConfig:
     create_interval: float = DEFAULT_CREATE_INTERVAL
     max_wait: float = DEFAULT_MAX_WAIT
     timeout: float = DEFAULT_TIMEOUT
-    retries: int = DEFAULT_RETRIES
+    retries: int = DEFAULT_RETRIES  # retries of a failed read (5xx, network); a create is never sent twice
+    backoff: float = DEFAULT_BACKOFF  # seconds before the first retry, doubling after each
 
     @property
     def projects(self) -> tuple[str, ...]:
@@ -227,6 +229,8 @@ def parse_tracker_config(raw: object, path: str = "tracker") -> TrackerConfig | 
         values["max_wait"] = _number(raw["max_wait"], f"{path}.max_wait", 0, 86_400)
     if raw.get("timeout") is not None:
         values["timeout"] = _number(raw["timeout"], f"{path}.timeout", 0.01, 3600)
+    if raw.get("backoff") is not None:
+        values["backoff"] = _number(raw["backoff"], f"{path}.backoff", 0, 600)
     if raw.get("retries") is not None:
         retries = raw["retries"]
         if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:

@@ -177,7 +177,7 @@ class _Tracker(c.BaseConfigOption[Any]):
     """The ``tracker`` option (see :mod:`pmsite.tracking.config`): validated into a TrackerConfig, or None."""
 
     def run_validation(self, value: object) -> Any:
-        from .tracking.config import parse_tracker_config
+        from pmsite.tracking.config import parse_tracker_config
 
         try:
             return parse_tracker_config(value)

@@ -1,0 +1,73 @@
+"""What a ticket for an action item says: title, body, labels, project and assignee, and its marker."""
+
+from __future__ import annotations
+
+from pmsite.frontends.cli.reporting import markdown_cell, plain_first_line
+
+from .config import TrackerConfig
+from .corpus import Action, incident_page
+from .records import NewTicket
+from .tracker import html_marker
+
+TITLE_CHARS = 200  # within GitHub's 256 and Jira's 255
+BASE_LABELS = ("post-mortem",)
+FLAG_LABELS = (("prevents_recurrence", "prevents-recurrence"), ("improves_detection", "improves-detection"),
+               ("improves_response", "improves-response"))
+
+
+def marker(action: Action) -> str:
+    """The text that identifies the action in its ticket, found again before creating another."""
+    return f"pmsite:action {action.name}"
+
+
+def title(action: Action) -> str:
+    line = plain_first_line(action.item.description) or action.name
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def labels(action: Action, config: TrackerConfig) -> tuple[str, ...]:
+    """post-mortem, incident-<id>, the priority, the flags set, then the configured labels; each once."""
+    item = action.item
+    found = [*BASE_LABELS, f"incident-{action.incident_id}", item.priority]
+    found += [label for name, label in FLAG_LABELS if getattr(item, name)]
+    found += list(config.labels)
+    unique: dict[str, str] = {}
+    for label in found:
+        unique.setdefault(label.casefold(), label if config.kind != "jira" else "-".join(label.split()))
+    return tuple(unique.values())
+
+
+def _lookup(mapping: dict[str, str] | object, *names: str) -> str | None:
+    if not isinstance(mapping, dict):
+        return None
+    folded = {str(k).casefold(): v for k, v in mapping.items()}
+    return next((folded[n.casefold()] for n in names if n.casefold() in folded), None)
+
+
+def project(action: Action, config: TrackerConfig) -> str:
+    """``tracker.routes`` by the action's owner, then by the incident's teams; else the default project."""
+    return _lookup(dict(config.routes), action.item.owner, *action.teams) or config.project
+
+
+def new_ticket(action: Action, config: TrackerConfig, site_url: str) -> NewTicket:
+    item = action.item
+    link = incident_page(site_url, action.slug)
+    sections: list[tuple[str, str]] = [("Action", " ".join(item.description.split()))]
+    if item.success_criteria:
+        sections.append(("Success criteria", " ".join(item.success_criteria.split())))
+    sections += [("Priority", item.priority), ("Due", item.due.isoformat()), ("Owner", item.owner),
+                 ("Incident", f"{action.incident_id}: {action.incident_title}")]
+    mark = marker(action)
+    lines = [item.description.strip(), ""]
+    if item.success_criteria:
+        lines += ["**Success criteria:** " + " ".join(item.success_criteria.split()), ""]
+    lines += [f"**Priority:** {item.priority} · **Due:** {item.due.isoformat()} · **Owner:** {item.owner}", ""]
+    incident = f"{action.incident_id}: {action.incident_title}"
+    shown = markdown_cell(incident)
+    lines += [f"**Post-mortem:** [{shown}]({link})" if link else f"**Post-mortem:** {shown}", ""]
+    lines += ["_Created by pmsite from the post-mortem's action item " + action.action_id + "._", "", html_marker(mark)]
+    return NewTicket(
+        project=project(action, config), marker=mark, incident_id=action.incident_id, title=title(action),
+        body="\n".join(lines) + "\n", sections=tuple(sections), link=link, labels=labels(action, config),
+        due=item.due, priority=item.priority, assignee=_lookup(dict(config.assignees), item.owner),
+    )
