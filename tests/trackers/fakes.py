@@ -162,8 +162,8 @@ class FakeServer:
             pass
 
 
-def _page(items: list[Any], query: dict[str, list[str]], default: int) -> tuple[list[Any], int, int, int]:
-    per_page = max(1, min(100, int((query.get("per_page") or [default])[0])))
+def _page(items: list[Any], query: dict[str, list[str]], default: int, cap: int = 100) -> tuple[list[Any], int, int, int]:
+    per_page = max(1, min(cap, int((query.get("per_page") or [default])[0])))
     page = max(1, int((query.get("page") or [1])[0]))
     last = max(1, -(-len(items) // per_page))
     return items[(page - 1) * per_page : page * per_page], page, per_page, last
@@ -488,6 +488,7 @@ class FakeGitLab(FakeServer):
         self.projects = {p: {} for p in projects}  # type: dict[str, dict[int, dict[str, Any]]]
         self.gone: dict[str, int] = {}  # "path#iid" -> 301 or 410
         self.guest = False  # a guest's labels are ignored
+        self.max_per_page = 100  # GitLab's own cap; lower it to see pages followed
 
     def authorised(self, headers: dict[str, str]) -> bool:
         return headers.get("private-token") == self.token
@@ -539,8 +540,9 @@ class FakeGitLab(FakeServer):
         wanted = [x for x in (query.get("labels") or [""])[0].split(",") if x]
         iids = {int(x) for x in query.get("iids[]", [])}
         found = [i for n, i in sorted(issues.items()) if (not iids or n in iids) and (state == "all" or i["state"] == state)
+                 and f"{project}#{n}" not in self.gone
                  and all(w in i["labels"] for w in wanted)]
-        items, page, per_page, last = _page(found, query, 20)
+        items, page, per_page, last = _page(found, query, 20, self.max_per_page)
         headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(found)),
                    "X-Next-Page": str(page + 1) if page < last else ""}
         link = _link(self.base, path, query, page, last)
