@@ -53,16 +53,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from pmsite.errors import CommandError
+    from pmsite.errors import CommandError, UsageError
     from .apply import ApplyStopped, apply
 
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
     site, tracker, plan = _prepare(args, online=True)
     if plan.errors:
         raise CommandError(f"{len(plan.errors)} error(s) in post-mortem files: run pmsite validate and fix them first "
                            "(apply writes into these files)")
     try:
         with tracker.client:
-            done = apply(plan, tracker, limit=args.limit, report=_emit)
+            backoff = site.require_tracker().backoff  # search may lag behind a create: look again after 2 and 5 backoffs
+            done = apply(plan, tracker, limit=args.limit, report=_emit, settle=(0.0, 2 * backoff, 5 * backoff))
     except ApplyStopped as exc:
         raise CommandError(str(exc)) from None
     for problem in done.problems:

@@ -99,6 +99,7 @@ def write_kb(root: Path, tracker: dict[str, Any], *, pasted: str = "https://gith
         "site_name": "KB", "site_url": "https://kb.example.com/", "docs_dir": "content",
         "plugins": [{"pmsite": {"reference_date": "2024-04-01", "tracker": tracker}}],
     }
+    root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     folder = root / "content" / "incidents"
     folder.mkdir(parents=True, exist_ok=True)
