@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import PMSITE, run_pmsite
 from trackers.fakes import FakeGitHub, FakeJira
 from trackers.harness import FAST, write_kb

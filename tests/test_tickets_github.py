@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import run_pmsite
 from trackers import github_openapi
 from trackers.fakes import FakeGitHub

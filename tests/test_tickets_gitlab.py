@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import run_pmsite
 from trackers.fakes import FakeGitLab
 from trackers.harness import FAST, INCIDENT, write_kb

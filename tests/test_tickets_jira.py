@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_pmsite
-from trackers.fakes import FakeJira
-from trackers.harness import FAST, write_kb
 
 from pmsite.tracking.apply import apply
 from pmsite.tracking.connect import connect
 from pmsite.tracking.corpus import load_site
 from pmsite.tracking.plan import make_plan
+
+from conftest import run_pmsite
+from trackers.fakes import FakeJira
+from trackers.harness import FAST, write_kb
 
 EMAIL, TOKEN = "automation@example.com", "jira-test-token-0002"
 ENV = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": TOKEN}

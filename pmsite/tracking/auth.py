@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .errors import TrackerError
 
+
 class MissingCredentials(TrackerError):
     """A token variable is not set: nothing was sent."""
 

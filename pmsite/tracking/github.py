@@ -94,8 +94,8 @@ class GitHub(Tracker):
                     if "pull_request" not in issue:
                         listed[str(issue.get("number"))] = issue
             for ref in group:
-                issue = listed.get(ref.number)
-                out[ref.url] = self.reading(issue) if issue is not None else self._read_one(ref)
+                hit = listed.get(ref.number)
+                out[ref.url] = self.reading(hit) if hit is not None else self._read_one(ref)
         return out
 
     def _read_one(self, ref: TicketRef) -> Reading:

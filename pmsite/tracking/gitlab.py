@@ -91,8 +91,8 @@ class GitLab(Tracker):
                     for issue in self._issues(page):
                         found[str(issue.get("iid"))] = issue
                 for ref in batch:
-                    issue = found.get(ref.number)
-                    out[ref.url] = self.reading(issue) if issue is not None else self._read_one(ref)
+                    hit = found.get(ref.number)
+                    out[ref.url] = self.reading(hit) if hit is not None else self._read_one(ref)
         return out
 
     def _read_one(self, ref: TicketRef) -> Reading:

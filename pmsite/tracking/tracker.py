@@ -65,7 +65,7 @@ class Tracker(ABC):
     def ticket_url(self, project: str, number: str) -> str:
         """The web URL of a ticket, as ``apply`` writes it."""
 
-    def preflight(self, project: str) -> None:
+    def preflight(self, project: str) -> None:  # noqa: B027 (most trackers need no check)
         """Checks before creating anything in ``project`` (GitHub: that labels will be kept)."""
 
     @abstractmethod

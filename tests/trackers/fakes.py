@@ -75,7 +75,7 @@ class FakeServer:
             def _any(self) -> None:
                 owner._serve(self)
 
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any  # noqa: N815 (http.server's names)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
