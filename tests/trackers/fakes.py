@@ -310,8 +310,9 @@ class FakeGitHub(FakeServer):
         state = (query.get("state") or ["open"])[0]
         wanted = [x for x in (query.get("labels") or [""])[0].split(",") if x]
         issues = []
-        for n in sorted(self.repos[repo.lower()], reverse=(query.get("direction") or ["desc"])[0] == "desc"):
-            issue = self.repos[repo.lower()][n]
+        repo_issues = self.repos[repo.lower()]
+        for n in sorted(repo_issues, reverse=(query.get("direction") or ["desc"])[0] == "desc"):
+            issue = repo_issues[n]
             names = {label["name"].lower() for label in issue["labels"]}
             if state != "all" and issue["state"] != state:
                 continue
@@ -432,8 +433,8 @@ class FakeJira(FakeServer):
             missing = [k for k in keys if self.renamed.get(k, k) not in self.issues or k in self.gone]
             if missing:
                 return self._error(400, *[f"An issue with key '{k}' does not exist for field 'key'." for k in missing])
-            wanted = {self.renamed.get(k, k) for k in keys}
-            found = [i for k, i in self.issues.items() if k in wanted]
+            wanted = sorted({self.renamed.get(k, k) for k in keys}, key=lambda k: (k.split("-")[0], int(k.split("-")[1])))
+            found = [self.issues[k] for k in wanted]
         elif label_clause:
             project, label = label_clause.groups()
             found = [i for k, i in self.issues.items() if k.startswith(project + "-") and label in i["fields"]["labels"]]
@@ -539,9 +540,10 @@ class FakeGitLab(FakeServer):
         state = (query.get("state") or ["all"])[0]
         wanted = [x for x in (query.get("labels") or [""])[0].split(",") if x]
         iids = {int(x) for x in query.get("iids[]", [])}
-        found = [i for n, i in sorted(issues.items()) if (not iids or n in iids) and (state == "all" or i["state"] == state)
+        numbers = sorted(iids & issues.keys()) if iids else sorted(issues)
+        found = [issues[n] for n in numbers if (state == "all" or issues[n]["state"] == state)
                  and f"{project}#{n}" not in self.gone
-                 and all(w in i["labels"] for w in wanted)]
+                 and all(w in issues[n]["labels"] for w in wanted)]
         items, page, per_page, last = _page(found, query, 20, self.max_per_page)
         headers = {"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(found)),
                    "X-Next-Page": str(page + 1) if page < last else ""}
