@@ -198,6 +198,7 @@ class FakeGitHub(FakeServer):
         self.deleted: set[str] = set()  # "owner/repo#n" (410)
         self.push_access = True
         self.pull_requests: set[str] = set()
+        self._listings: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}  # dropped on every change
 
     def authorised(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == f"Bearer {self.token}"
@@ -211,6 +212,7 @@ class FakeGitHub(FakeServer):
             self.faults.clear()
             self.seen.clear()
             self.push_access = True
+            self._listings.clear()
 
     def add_repo(self, name: str) -> None:
         self.repos.setdefault(name.lower(), {})
@@ -234,6 +236,7 @@ class FakeGitHub(FakeServer):
             "closed_at": closed_at, "created_at": NOW, "updated_at": NOW, "author_association": "MEMBER",
         }
         self.repos[key][n] = issue
+        self._listings.clear()
         return issue
 
     def user(self) -> dict[str, Any]:
@@ -252,6 +255,7 @@ class FakeGitHub(FakeServer):
     def close(self, repo: str, number: int, reason: str = "completed", when: str = "2024-04-02T10:00:00Z") -> None:
         issue = self.issue(repo, number)
         issue.update(state="closed", state_reason=reason, closed_at=when)
+        self._listings.clear()
 
     def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, dict[str, str], Any]:
         docs = {"documentation_url": "https://docs.github.com/rest/issues/issues"}
@@ -287,6 +291,7 @@ class FakeGitHub(FakeServer):
         if method == "GET":
             return 200, {}, issue
         if method == "PATCH" and isinstance(body, dict):
+            self._listings.clear()
             if body.get("state") == "closed":
                 issue.update(state="closed", state_reason=body.get("state_reason") or "completed", closed_at=NOW)
             elif body.get("state") == "open":
@@ -308,18 +313,20 @@ class FakeGitHub(FakeServer):
 
     def _list(self, repo: str, path: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], Any]:
         state = (query.get("state") or ["open"])[0]
-        wanted = [x for x in (query.get("labels") or [""])[0].split(",") if x]
-        issues = []
-        repo_issues = self.repos[repo.lower()]
-        for n in sorted(repo_issues, reverse=(query.get("direction") or ["desc"])[0] == "desc"):
-            issue = repo_issues[n]
-            names = {label["name"].lower() for label in issue["labels"]}
-            if state != "all" and issue["state"] != state:
-                continue
-            if any(w.lower() not in names for w in wanted):
-                continue
-            issues.append(issue)
-        items, page, _, last = _page(issues, query, 30)
+        labels = (query.get("labels") or [""])[0]
+        direction = (query.get("direction") or ["desc"])[0]
+        key = (repo.lower(), state, labels, direction)
+        if key not in self._listings:
+            wanted = [x.lower() for x in labels.split(",") if x]
+            issues = []
+            repo_issues = self.repos[repo.lower()]
+            for n in sorted(repo_issues, reverse=direction == "desc"):
+                issue = repo_issues[n]
+                names = {label["name"].lower() for label in issue["labels"]}
+                if (state == "all" or issue["state"] == state) and all(w in names for w in wanted):
+                    issues.append(issue)
+            self._listings[key] = issues
+        items, page, _, last = _page(self._listings[key], query, 30)
         link = _link(self.base, path, query, page, last)
         return 200, ({"Link": link} if link else {}), items
 
