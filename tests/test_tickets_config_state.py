@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pmsite.config import validate_options
+from pmsite.frontends.mkdocs.config import validate_options
 from pmsite.tracking.config import TrackerConfig, parse_tracker_config
 from pmsite.tracking.records import Reading
 from pmsite.tracking.state_file import (
@@ -85,7 +85,7 @@ def test_the_plugin_option_carries_the_path() -> None:
 def test_routes_go_by_owner_then_by_the_incidents_teams() -> None:
     import datetime as dt
 
-    from pmsite.model import ActionItem
+    from pmsite.format.document import ActionItem
     from pmsite.tracking.content import project
     from pmsite.tracking.corpus import Action
 
@@ -94,7 +94,7 @@ def test_routes_go_by_owner_then_by_the_incidents_teams() -> None:
 
     def action(owner: str, teams: tuple[str, ...]) -> Action:
         item = ActionItem(description="x", owner=owner, priority="low", due=dt.date(2024, 1, 1), status="open")
-        return Action("INC-1", "t", "inc-1", True, teams, Path("x.yaml"), "x.yaml", 0, "A1", item)
+        return Action("INC-1", "t", "inc-1", True, teams, Path("x.yaml"), "x.yaml", 0, "A1", item, True)
 
     assert project(action("sre team", ("payments",)), config) == "acme/sre"
     assert project(action("Platform team", ("Payments",)), config) == "acme/payments"

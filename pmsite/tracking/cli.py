@@ -26,6 +26,7 @@ def _emit(text: str, *, err: bool = False) -> None:
 
 def _prepare(args: argparse.Namespace, *, online: bool) -> tuple[Any, Any, Any]:
     from pmsite.errors import UsageError
+
     from .auth import MissingCredentials
     from .connect import connect, offline
     from .corpus import load_site
@@ -54,6 +55,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_apply(args: argparse.Namespace) -> int:
     from pmsite.errors import CommandError, UsageError
+
     from .apply import ApplyStopped, apply
 
     if args.limit is not None and args.limit < 1:
@@ -77,6 +79,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from pmsite.errors import CommandError
+
     from .errors import TrackerError
     from .state_file import StateFileError, read_state_file, write_state_file
     from .sync import sync
