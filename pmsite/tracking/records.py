@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-# The four meanings of an action's status (the site's rule of what each means lives elsewhere).
-OPEN, IN_PROGRESS, DONE, WONT_DO = "open", "in-progress", "done", "wont-do"
-STATES = (OPEN, IN_PROGRESS, DONE, WONT_DO)
+from .state_file import STATES  # the four meanings of an action's status, as the state file records them
+
+OPEN, IN_PROGRESS, DONE, WONT_DO = STATES
 
 
 @dataclass(frozen=True)

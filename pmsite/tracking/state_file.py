@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-STATES = ("open", "in-progress", "done", "wont-do")
+STATES = ("open", "in-progress", "done", "wont-do")  # the four meanings of an action's status
 TRACKER_KEYS = ("kind", "url", "project", "web")
 ENTRY_KEYS = ("state", "tracker_state", "closed_on", "title", "read_on", "problem")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
