@@ -179,3 +179,14 @@ def test_a_malformed_file_says_what_is_wrong_and_what_was_expected(data: bytes, 
     with pytest.raises(StateFileError) as caught:
         parse_state(data, "x.json")
     assert str(caught.value).startswith(message)
+
+
+def test_the_incident_label_fits_githubs_fifty_characters() -> None:
+    from pmsite.tracking.content import incident_label
+
+    long_id = "INC-2024-03-15-checkout-errors-after-the-cache-eviction-at-peak"
+    assert incident_label("INC-2024-0315", "github") == "incident-INC-2024-0315"
+    assert incident_label(long_id, "jira") == f"incident-{long_id}"
+    short = incident_label(long_id, "github")
+    assert len(short) == 50 and short.startswith("incident-INC-2024-03-15-checkout-errors-a")
+    assert short == incident_label(long_id, "github") != incident_label(long_id + "x", "github")

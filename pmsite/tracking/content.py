@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pmsite.frontends.cli.reporting import markdown_cell, plain_first_line
 
 from .config import TrackerConfig
@@ -25,10 +27,22 @@ def title(action: Action) -> str:
     return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
 
 
+GITHUB_LABEL_CHARS = 50  # GitHub refuses longer label names
+
+
+def incident_label(incident_id: str, kind: str) -> str:
+    """``incident-<id>``; on GitHub an id too long for a label keeps its start and gains a digest of the whole."""
+    label = f"incident-{incident_id}"
+    if kind != "github" or len(label) <= GITHUB_LABEL_CHARS:
+        return label
+    digest = hashlib.blake2b(incident_id.encode(), digest_size=4).hexdigest()
+    return f"{label[: GITHUB_LABEL_CHARS - 9]}-{digest}"
+
+
 def labels(action: Action, config: TrackerConfig) -> tuple[str, ...]:
     """post-mortem, incident-<id>, the priority, the flags set, then the configured labels; each once."""
     item = action.item
-    found = [*BASE_LABELS, f"incident-{action.incident_id}", item.priority]
+    found = [*BASE_LABELS, incident_label(action.incident_id, config.kind), item.priority]
     found += [label for name, label in FLAG_LABELS if getattr(item, name)]
     found += list(config.labels)
     unique: dict[str, str] = {}
@@ -67,7 +81,8 @@ def new_ticket(action: Action, config: TrackerConfig, site_url: str) -> NewTicke
     lines += [f"**Post-mortem:** [{shown}]({link})" if link else f"**Post-mortem:** {shown}", ""]
     lines += ["_Created by pmsite from the post-mortem's action item " + action.action_id + "._", "", html_marker(mark)]
     return NewTicket(
-        project=project(action, config), marker=mark, incident_id=action.incident_id, title=title(action),
+        project=project(action, config), marker=mark, incident_id=action.incident_id,
+        incident_label=incident_label(action.incident_id, config.kind), title=title(action),
         body="\n".join(lines) + "\n", sections=tuple(sections), link=link, labels=labels(action, config),
         due=item.due, priority=item.priority, assignee=_lookup(dict(config.assignees), item.owner),
     )

@@ -52,8 +52,7 @@ class GitHub(Tracker):
                 "issues but has no triage or write access there (give it triage access, or use another token)")
 
     def find(self, new: NewTicket) -> str | None:
-        label = f"incident-{new.incident_id}"
-        params = {"labels": label, "state": "all", "per_page": 100, "sort": "created", "direction": "asc"}
+        params = {"labels": new.incident_label, "state": "all", "per_page": 100, "sort": "created", "direction": "asc"}
         for page in self.client.pages(f"/repos/{new.project}/issues", params):
             for issue in self._list(page):
                 if "pull_request" not in issue and has_html_marker(issue.get("body"), new.marker):

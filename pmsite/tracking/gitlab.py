@@ -53,7 +53,7 @@ class GitLab(Tracker):
         return [item for item in body if isinstance(item, dict)]
 
     def find(self, new: NewTicket) -> str | None:
-        params = {"labels": f"incident-{new.incident_id}", "state": "all", "per_page": 100, "order_by": "created_at", "sort": "asc"}
+        params = {"labels": new.incident_label, "state": "all", "per_page": 100, "order_by": "created_at", "sort": "asc"}
         for page in self.client.pages(f"{self._api(new.project)}/issues", params):
             for issue in self._issues(page):
                 if has_html_marker(issue.get("description"), new.marker):

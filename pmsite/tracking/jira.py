@@ -101,7 +101,7 @@ class Jira(Tracker):
             seen.add(token)
 
     def find(self, new: NewTicket) -> str | None:
-        jql = f'project = "{new.project}" AND labels = "incident-{new.incident_id}" ORDER BY created ASC'
+        jql = f'project = "{new.project}" AND labels = "{new.incident_label}" ORDER BY created ASC'
         for issue in self._search(jql, ["description"]):
             if new.marker in adf_lines((issue.get("fields") or {}).get("description")):
                 return self.ticket_url(new.project, str(issue.get("key")))

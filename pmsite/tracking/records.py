@@ -26,6 +26,7 @@ class NewTicket:
     project: str
     marker: str  # identifies the action: pmsite:action INC-2024-0315/A1
     incident_id: str
+    incident_label: str  # incident-<id>: every ticket of the incident carries it (the marker is looked for among them)
     title: str
     body: str  # Markdown (GitHub, GitLab); the Jira module builds its ADF from ``sections``
     sections: tuple[tuple[str, str], ...]  # (label, text) lines of the body, for trackers without Markdown
