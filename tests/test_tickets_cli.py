@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PMSITE, run_pmsite
+from conftest import PMSITE, mkdocs_build, run_pmsite
 from trackers.fakes import FakeGitHub, FakeJira
 from trackers.harness import FAST, write_kb
 
@@ -219,8 +219,12 @@ def test_a_token_never_reaches_output_files_or_the_state_file(tmp_path: Path, ca
         for args in (["tickets", "sync"], ["tickets", "apply"]):
             main(args)
         assert caplog.records and "HTTP Request" in caplog.text
-        _no_canary(tmp_path, *outputs, caplog.text)
         assert (root / "tickets.json").exists()
+        # and the site built beside it, with the token in the environment
+        built = mkdocs_build(root, strict=False, env={"GITHUB_TOKEN": CANARY})
+        assert built.ok, built.log
+        assert (built.site / "index.html").exists() or any(built.site.rglob("*.html"))
+        _no_canary(tmp_path, *outputs, caplog.text, built.log)
     finally:
         fake.stop()
 
