@@ -68,6 +68,7 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once (no 40 ms delayed-ACK stall per answer)
 
             def log_message(self, *args: Any) -> None:
                 pass
