@@ -190,3 +190,32 @@ def test_the_incident_label_fits_githubs_fifty_characters() -> None:
     short = incident_label(long_id, "github")
     assert len(short) == 50 and short.startswith("incident-INC-2024-03-15-checkout-errors-a")
     assert short == incident_label(long_id, "github") != incident_label(long_id + "x", "github")
+
+
+def test_the_state_files_four_words_are_the_status_rules_meanings() -> None:
+    from pmsite.statuses import MEANINGS
+    from pmsite.tracking.state_file import STATES
+
+    assert STATES == MEANINGS
+
+
+def test_apply_asks_the_sites_status_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With renamed statuses (todo: open, doing: in-progress, closed: done), only todo and doing get tickets."""
+    import yaml
+
+    from pmsite.tracking.corpus import load_site
+
+    from trackers.harness import INCIDENT, write_kb
+
+    text = INCIDENT.format(pasted="null").replace("status: open", "status: todo").replace("status: in-progress", "status: doing")
+    root = write_kb(tmp_path, {**GH}, incident=text.replace("    status: done", "    status: closed"))
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    config["plugins"][0]["pmsite"]["action_statuses"] = {"todo": "open", "doing": "in-progress", "closed": "done"}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    draft = root / "content/incidents/2024-04-01-draft.yaml"
+    draft.write_text(draft.read_text().replace("status: open", "status: todo"))
+    monkeypatch.chdir(root)
+    site = load_site(None)
+    assert site.errors == []
+    assert [(a.name, a.is_open) for a in site.actions if a.published] == [
+        ("INC-2024-0315/A1", True), ("INC-2024-0315/A2", False), ("INC-2024-0315/A3", True)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from pmsite.frontends.cli.reporting import markdown_cell, plain_first_line
+from pmsite.frontends.cli.reporting import markdown_cell
+from pmsite.text import plain_text
 
 from .config import TrackerConfig
 from .corpus import Action, incident_page
@@ -23,8 +24,7 @@ def marker(action: Action) -> str:
 
 
 def title(action: Action) -> str:
-    line = plain_first_line(action.item.description) or action.name
-    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+    return plain_text(action.item.description, TITLE_CHARS, first_line=True) or action.name
 
 
 GITHUB_LABEL_CHARS = 50  # GitHub refuses longer label names

@@ -12,7 +12,8 @@ from pmsite.format.document import ActionItem, action_ids
 from pmsite.frontends.siteconfig import read_site_config
 from pmsite.reading.corpus import load_corpus
 from pmsite.reading.files import discover
-from pmsite.settings import CLOSED_STATUSES, Settings
+from pmsite.settings import Settings
+from pmsite.statuses import CLOSED
 
 from .config import TrackerConfig
 
@@ -31,7 +32,7 @@ class Action:
     index: int  # position in action_items
     action_id: str
     item: ActionItem
-    is_open: bool  # its status means open or in progress (the site's status rule)
+    is_open: bool  # its status means open or in progress (the site's status rule, pmsite.statuses)
 
     @property
     def name(self) -> str:
@@ -96,9 +97,8 @@ def load_site(config_file: Path | None) -> Site:
 
 
 def is_open(item: ActionItem, settings: Settings) -> bool:
-    """Whether apply creates a ticket for the item: its status is not done or wont-do (the status rule's
-    one question here; re-point it at the site's rule of what each status means)."""
-    return item.status not in CLOSED_STATUSES
+    """Whether apply creates a ticket for the item: its status means open or in progress on this site."""
+    return settings.status_meaning(item.status) not in CLOSED
 
 
 def incident_page(site_url: str, slug: str) -> str:

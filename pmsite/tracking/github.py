@@ -16,8 +16,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
+
 from .errors import TrackerError
-from .records import DONE, IN_PROGRESS, OPEN, WONT_DO, Created, NewTicket, Reading, TicketRef, utc_day
+from .records import Created, NewTicket, Reading, TicketRef, utc_day
 from .tracker import Tracker, gone, has_html_marker, moved, unreadable
 
 API_VERSION = "2022-11-28"

@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
+
 from .errors import TrackerError
-from .records import DONE, IN_PROGRESS, OPEN, WONT_DO, Created, NewTicket, Reading, TicketRef, utc_day
+from .records import Created, NewTicket, Reading, TicketRef, utc_day
 from .tracker import Tracker, chunks, gone, has_html_marker, moved, unreadable
 
 BATCH = 100

@@ -18,8 +18,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
+
 from .errors import RequestFailed
-from .records import DONE, IN_PROGRESS, OPEN, WONT_DO, Created, NewTicket, Reading, TicketRef, utc_day
+from .records import Created, NewTicket, Reading, TicketRef, utc_day
 from .tracker import Tracker, chunks, gone, moved, unreadable
 
 BATCH = 100  # keys per JQL query; a page holds at most 100 issues with fields

@@ -5,10 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .state_file import STATES  # the four meanings of an action's status, as the state file records them
-
-OPEN, IN_PROGRESS, DONE, WONT_DO = STATES
-
 
 @dataclass(frozen=True)
 class TicketRef:

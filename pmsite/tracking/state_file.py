@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-STATES = ("open", "in-progress", "done", "wont-do")  # the four meanings of an action's status
+# The four meanings of an action's status (pmsite.statuses.MEANINGS, written out: this module needs only the
+# standard library; a test holds the two equal).
+STATES = ("open", "in-progress", "done", "wont-do")
 TRACKER_KEYS = ("kind", "url", "project", "web")
 ENTRY_KEYS = ("state", "tracker_state", "closed_on", "title", "read_on", "problem")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
