@@ -956,6 +956,121 @@ def tables(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+# --- pmsite tickets sync ------------------------------------------------------------------------
+
+TICKET_INCIDENT = """\
+id: INC-{n:05d}
+title: Synthetic incident {n}
+status: published
+severity: 3
+summary: Synthetic.
+started_at: 2024-03-15T14:37:00Z
+detected_at: 2024-03-15T14:38:45Z
+resolved_at: 2024-03-15T14:50:00Z
+detection: automated-alert
+services: [svc-{service}]
+authors: [Platform team]
+published_on: 2024-03-18
+impact:
+  description: Synthetic.
+timeline:
+  - at: 2024-03-15T14:37:00Z
+    event: Started
+root_causes:
+  - description: Synthetic.
+    category: code-defect
+action_items:
+{actions}"""
+TICKET_ACTION = """\
+  - description: Action {a}
+    owner: Platform team
+    priority: medium
+    due: 2024-04-15
+    status: open
+    ticket: {url}
+"""
+
+
+def ticket_sync(count: int, kind: str, per_incident: int = 4) -> dict[str, Any]:
+    """``pmsite tickets sync`` for ``count`` tickets against a local stand-in of the tracker (the tests'
+    own, tests/trackers/fakes.py), run as an author or CI runs it: the CLI in a child process.
+
+    Each synthetic published incident has ``per_incident`` actions, each naming its own ticket; a quarter
+    of the tickets are closed. Reported: wall time of the whole command, of loading the post-mortems
+    alone (``pmsite tickets plan``, which reads them the same way and sends nothing), the requests the
+    stand-in answered, and the state file's size. A second sync (nothing changed) must leave the file's
+    bytes as they were.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from trackers.fakes import FakeGitHub, FakeGitLab, FakeJira
+
+    work = WORK / f"tickets-{kind}-{count}"
+    shutil.rmtree(work, ignore_errors=True)
+    incidents = work / "content" / "incidents"
+    incidents.mkdir(parents=True)
+    token = "benchmark-token"
+    if kind == "jira":
+        server: Any = FakeJira("bench@example.com", token, ("REL",)).start()
+        env = {"JIRA_EMAIL": "bench@example.com", "JIRA_API_TOKEN": token}
+        web, project = "https://tracker.example.com", "REL"
+    elif kind == "github":
+        server = FakeGitHub(token).start()
+        server.add_repo("acme/platform")
+        env, web, project = {"GITHUB_TOKEN": token}, "https://github.com", "acme/platform"
+    else:
+        server = FakeGitLab(token, ("acme/platform",)).start()
+        env, web, project = {"GITLAB_TOKEN": token}, "https://gitlab.example.com", "acme/platform"
+    try:
+        urls = []
+        for i in range(count):
+            closed = i % 4 == 0
+            if kind == "jira":
+                key = server.add("REL", f"Action {i}", status="Done" if closed else "To Do",
+                                 resolution="Done" if closed else None, resolved="2024-04-02T10:00:00.000+0000" if closed else None)
+                urls.append(f"{web}/browse/{key}")
+            elif kind == "github":
+                issue = server.make_issue(project, f"Action {i}", None, ["post-mortem"], "closed" if closed else "open",
+                                          "completed" if closed else None, "2024-04-02T10:00:00Z" if closed else None)
+                urls.append(issue["html_url"])
+            else:
+                iid = server.add(project, f"Action {i}", state="closed" if closed else "opened",
+                                 closed_at="2024-04-02T10:00:00Z" if closed else None)
+                urls.append(f"{web}/{project}/-/issues/{iid}")
+        for n in range(0, count, per_incident):
+            actions = "".join(TICKET_ACTION.format(a=a, url=url) for a, url in enumerate(urls[n : n + per_incident]))
+            (incidents / f"inc-{n // per_incident:05d}.yaml").write_text(
+                TICKET_INCIDENT.format(n=n // per_incident, service=n % 7, actions=actions), encoding="utf-8")
+        tracker = {"kind": kind, "url": server.url, "project": project, "web": web}
+        (work / "mkdocs.yml").write_text(json.dumps({
+            "site_name": "tickets benchmark", "docs_dir": "content",
+            "plugins": [{"pmsite": {"reference_date": "2024-04-01", "tracker": tracker}}]}), encoding="utf-8")
+        full_env = {**os.environ, **env, "NO_MKDOCS_2_WARNING": "1"}
+        pmsite = str(Path(sys.executable).parent / "pmsite")
+        load = checked([pmsite, "tickets", "plan", "--format", "json"], work, "tickets plan")
+        server.seen.clear()
+        saved = dict(os.environ)
+        os.environ.update(env)  # timed() passes this process's environment on
+        try:
+            first = timed([pmsite, "tickets", "sync"], work)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        if not first.ok:
+            raise Failed(f"tickets sync failed: {first.log[-500:]}")
+        requests = len(server.seen)
+        state = (work / "tickets.json").read_bytes()
+        again = subprocess.run([pmsite, "tickets", "sync"], cwd=work, env=full_env, capture_output=True, text=True)
+        if again.returncode != 0 or (work / "tickets.json").read_bytes() != state or "unchanged" not in again.stdout:
+            raise Failed("a second sync of an unchanged tracker changed the state file")
+        entries = len(json.loads(state)["tickets"])
+        if entries != count:
+            raise Failed(f"the state file holds {entries} tickets, expected {count}")
+        return {"kind": kind, "tickets": count, "sync_s": first.wall, "sync_cpu_s": first.cpu, "load_s": load.wall,
+                "load_cpu_s": load.cpu, "requests": requests, "state_kb": len(state) / 1024, "summary": first.log.strip()}
+    finally:
+        server.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
@@ -964,7 +1079,22 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="CI: N = 60, one run of every measurement; fails loudly")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--no-extras", action="store_true", help="skip the browser and mkdocs serve measurements")
+    parser.add_argument("--tickets", type=int, metavar="N",
+                        help="only `pmsite tickets sync` of N tickets against a local stand-in of the tracker (README: 38,000)")
+    parser.add_argument("--tracker", choices=["jira", "github", "gitlab"], nargs="+", default=["jira"],
+                        help="with --tickets: the trackers to measure (default: jira)")
     args = parser.parse_args()
+    if args.tickets is not None:
+        if args.tickets < 1:
+            parser.error("--tickets must be at least 1")
+        WORK.mkdir(exist_ok=True)
+        print("| tracker | tickets | sync: wall s (CPU s) | loading the post-mortems alone: wall s (CPU s) | requests | state file KB |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for kind in args.tracker:
+            r = ticket_sync(args.tickets, kind)
+            print(f"| {kind} | {r['tickets']:,} | {r['sync_s']:.1f} ({r['sync_cpu_s']:.1f}) | {r['load_s']:.1f} ({r['load_cpu_s']:.1f}) "
+                  f"| {r['requests']:,} | {r['state_kb']:,.0f} |")
+        return 0
     if args.smoke:
         counts, runs, builder_runs, extras = [60], 1, 1, True
     else:

@@ -170,6 +170,18 @@ def _apply_environment(config: Config, key_name: str) -> None:
         config[key_name] = overrides[key_name]
 
 
+class _Tracker(c.BaseConfigOption[Any]):
+    """The ``tracker`` option (see :mod:`pmsite.tracking.config`): validated into a TrackerConfig, or None."""
+
+    def run_validation(self, value: object) -> Any:
+        from pmsite.tracking.config import parse_tracker_config
+
+        try:
+            return parse_tracker_config(value)
+        except ValueError as exc:
+            raise c.ValidationError(str(exc)) from None
+
+
 class PmsiteConfig(Config):
     enabled = c.Type(bool, default=True)
     incidents_dir = c.Type(str, default="incidents")
@@ -202,6 +214,7 @@ class PmsiteConfig(Config):
     blaming_phrases = _Mapping(s.DEFAULT_BLAMING_PHRASES, "phrases to suggested rewordings", numbers=False)
     vague_actions = _Names(s.DEFAULT_VAGUE_ACTIONS, "vague actions", may_be_empty=True)
     max_file_bytes = _Count(DEFAULTS.max_file_bytes, 1024, 64 * 1024 * 1024)
+    tracker = _Tracker()  # issue 23: the tracker that `pmsite tickets` creates tickets in and reads back
 
 
 def validate_options(options: dict[str, Any], config_file_path: str | None = None) -> tuple[PmsiteConfig, list[str], list[str]]:

@@ -1,0 +1,39 @@
+"""The tracker module for a configuration: offline (``plan``) or with a client (``apply``, ``sync``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import httpx
+
+from .auth import credentials
+from .config import TrackerConfig
+from .github import GitHub
+from .gitlab import GitLab
+from .http import Client
+from .jira import Jira
+from .tracker import Tracker
+
+TRACKERS: dict[str, type[Tracker]] = {"github": GitHub, "jira": Jira, "gitlab": GitLab}
+NAMES = {kind: cls.name for kind, cls in TRACKERS.items()}
+
+
+def offline(config: TrackerConfig) -> Tracker:
+    """The tracker module without a client: it parses ticket URLs and composes tickets, and sends nothing."""
+    return TRACKERS[config.kind](config)
+
+
+def connect(
+    config: TrackerConfig,
+    environ: Mapping[str, str],
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Tracker:
+    """The tracker module with a client authenticated from the environment (MissingCredentials otherwise)."""
+    creds = credentials(config.kind, environ)
+    client = Client(config.url, creds.headers, creds.secrets, timeout=config.timeout, max_wait=config.max_wait,
+                    retries=config.retries, backoff=config.backoff, pace=config.create_interval, sleep=sleep,
+                    transport=transport)
+    return TRACKERS[config.kind](config, client)

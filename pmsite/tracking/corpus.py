@@ -1,0 +1,106 @@
+"""The one bridge between the tracker side and the knowledge base: every read of mkdocs.yml and of
+the post-mortems goes through here (so a change of the package layout is one file's change)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmsite.errors import UsageError
+from pmsite.format.document import ActionItem, action_ids
+from pmsite.frontends.siteconfig import read_site_config
+from pmsite.reading.corpus import load_corpus
+from pmsite.reading.files import discover
+from pmsite.settings import Settings
+from pmsite.statuses import CLOSED
+
+from .config import TrackerConfig
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action item of a valid post-mortem, with what a ticket needs to say of its incident."""
+
+    incident_id: str
+    incident_title: str
+    slug: str  # the incident page is incidents/<slug>/
+    published: bool
+    teams: tuple[str, ...]
+    path: Path
+    display: str  # the file as messages name it
+    index: int  # position in action_items
+    action_id: str
+    item: ActionItem
+    is_open: bool  # its status means open or in progress (the site's status rule, pmsite.statuses)
+
+    @property
+    def name(self) -> str:
+        return f"{self.incident_id}/{self.action_id}"
+
+
+@dataclass
+class Site:
+    """What the tracker side needs of a knowledge base."""
+
+    base: Path  # the folder of mkdocs.yml
+    docs_dir: Path
+    site_url: str
+    settings: Settings
+    tracker: TrackerConfig | None
+    actions: list[Action] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # files that did not load, as the build words them
+
+    @property
+    def visible(self) -> list[Action]:
+        """The actions the site shows: those of published post-mortems (of all, when drafts are published)."""
+        return [a for a in self.actions if a.published or self.settings.publish_drafts]
+
+    @property
+    def state_path(self) -> Path:
+        """Where the state file lives: beside mkdocs.yml unless configured, never inside the docs folder."""
+        tracker = self.require_tracker()
+        path = (self.base / tracker.state_file).resolve()
+        docs = self.docs_dir.resolve()
+        if path == docs or docs in path.parents:
+            raise UsageError(f"pmsite option tracker.state_file: expected a path outside the docs folder "
+                             f"({os.path.relpath(docs, self.base)}/), got {tracker.state_file!r} (it would be published)")
+        return path
+
+    def require_tracker(self) -> TrackerConfig:
+        if self.tracker is None:
+            raise UsageError("no tracker configured: add a tracker (kind, url, project) to the pmsite plugin's "
+                             "options in mkdocs.yml")
+        return self.tracker
+
+
+def load_site(config_file: Path | None) -> Site:
+    """Read mkdocs.yml (validated as the build validates it) and every post-mortem of the incidents folder."""
+    config = read_site_config(config_file)
+    tracker = config.options.get("tracker")
+    site = Site(config.base, config.docs_dir, config.site_url, config.settings,
+                tracker if isinstance(tracker, TrackerConfig) else None)
+    folder = config.incidents_path
+    if not folder.is_dir():
+        return site
+    corpus = load_corpus(discover(folder), config.settings, base=Path.cwd(), docs_dir=config.docs_dir, roots=[folder])
+    site.errors = [p.format() for p in corpus.errors]
+    for loaded in corpus.documents:
+        doc = loaded.document
+        assert doc is not None
+        for index, (item, action_id) in enumerate(zip(doc.action_items, action_ids(doc))):
+            site.actions.append(Action(doc.id, doc.title, doc.slug, doc.published, tuple(doc.teams), loaded.path,
+                                       loaded.display, index, action_id, item,
+                                       is_open(item, config.settings)))
+    site.actions.sort(key=lambda a: (a.display, a.index))
+    return site
+
+
+def is_open(item: ActionItem, settings: Settings) -> bool:
+    """Whether apply creates a ticket for the item: its status means open or in progress on this site."""
+    return settings.status_meaning(item.status) not in CLOSED
+
+
+def incident_page(site_url: str, slug: str) -> str:
+    """The incident's page on the published site, or "" when mkdocs.yml has no site_url."""
+    return f"{site_url.rstrip('/')}/incidents/{slug}/" if site_url else ""
