@@ -119,3 +119,12 @@ def plain_text(markdown: str, limit: int = 0, *, first_line: bool = False) -> st
         parts.append(_INLINE_MARKS.sub("", line))
     text = " ".join(" ".join(parts).split())
     return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def markdown_cell(text: str) -> str:
+    """A table cell shown as the text it is: HTML escaped, Markdown punctuation and pipes backslash-escaped."""
+    flat = " ".join(text.splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))

@@ -185,7 +185,7 @@ def test_markdown_cells_are_escaped(hostile_site: Path) -> None:
      ("&amp;", "&amp;amp;"), ("~~s~~", "\\~\\~s\\~\\~")],
 )
 def test_markdown_cell_rule(value: str, cell: str) -> None:
-    from pmsite.frontends.cli.reporting import markdown_cell
+    from pmsite.text import markdown_cell
 
     assert markdown_cell(value) == cell
 

@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 
 from pmsite.frontends.mkdocs.config import validate_options
-from pmsite.tracking.config import TrackerConfig, parse_tracker_config
-from pmsite.tracking.records import Reading
-from pmsite.tracking.state_file import (
+from pmsite.reading.ticket_states import (
     StateFile,
     StateFileError,
     TicketState,
@@ -20,6 +18,8 @@ from pmsite.tracking.state_file import (
     read_state_file,
     write_state_file,
 )
+from pmsite.tracker_config import TrackerConfig, parse_tracker_config
+from pmsite.tracking.records import Reading
 from pmsite.tracking.sync import merge
 
 GH = {"kind": "github", "url": "https://api.github.com", "project": "acme/platform"}
@@ -193,8 +193,8 @@ def test_the_incident_label_fits_githubs_fifty_characters() -> None:
 
 
 def test_the_state_files_four_words_are_the_status_rules_meanings() -> None:
+    from pmsite.reading.ticket_states import STATES
     from pmsite.statuses import MEANINGS
-    from pmsite.tracking.state_file import STATES
 
     assert STATES == MEANINGS
 
@@ -203,7 +203,7 @@ def test_apply_asks_the_sites_status_rule(tmp_path: Path, monkeypatch: pytest.Mo
     """With renamed statuses (todo: open, doing: in-progress, closed: done), only todo and doing get tickets."""
     import yaml
 
-    from pmsite.tracking.corpus import load_site
+    from pmsite.frontends.cli.tickets import load_site
 
     from trackers.harness import INCIDENT, write_kb
 

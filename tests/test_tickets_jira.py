@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from pmsite.frontends.cli.tickets import load_site
 from pmsite.tracking.apply import apply
 from pmsite.tracking.connect import connect
-from pmsite.tracking.corpus import load_site
 from pmsite.tracking.plan import make_plan
 
 from conftest import run_pmsite

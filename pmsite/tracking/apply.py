@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import OutcomeUnknown, TrackerError
-from .plan import Creation, Plan
-from .tracker import Tracker
-from .yaml_edit import YamlEditError, set_ticket
+from pmsite.tracking.errors import OutcomeUnknown, TrackerError
+from pmsite.tracking.plan import Creation, Plan
+from pmsite.tracking.tracker import Tracker
+from pmsite.tracking.yaml_edit import YamlEditError, set_ticket
 
 SETTLE_WAITS = (0.0, 2.0, 5.0)  # seconds before each look for the marker after an unclear create
 

@@ -6,7 +6,7 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import TrackerError
+from pmsite.tracking.errors import TrackerError
 
 
 class MissingCredentials(TrackerError):

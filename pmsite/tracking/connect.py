@@ -7,13 +7,13 @@ from collections.abc import Callable, Mapping
 
 import httpx
 
-from .auth import credentials
-from .config import TrackerConfig
-from .github import GitHub
-from .gitlab import GitLab
-from .http import Client
-from .jira import Jira
-from .tracker import Tracker
+from pmsite.tracker_config import TrackerConfig
+from pmsite.tracking.auth import credentials
+from pmsite.tracking.github import GitHub
+from pmsite.tracking.gitlab import GitLab
+from pmsite.tracking.http import Client
+from pmsite.tracking.jira import Jira
+from pmsite.tracking.tracker import Tracker
 
 TRACKERS: dict[str, type[Tracker]] = {"github": GitHub, "jira": Jira, "gitlab": GitLab}
 NAMES = {kind: cls.name for kind, cls in TRACKERS.items()}

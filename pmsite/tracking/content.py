@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from pmsite.frontends.cli.reporting import markdown_cell
-from pmsite.text import plain_text
-
-from .config import TrackerConfig
-from .corpus import Action, incident_page
-from .records import NewTicket
-from .tracker import html_marker
+from pmsite.text import markdown_cell, plain_text
+from pmsite.tracker_config import TrackerConfig
+from pmsite.tracking.corpus import Action, incident_page
+from pmsite.tracking.records import NewTicket
+from pmsite.tracking.tracker import html_marker
 
 TITLE_CHARS = 200  # within GitHub's 256 and Jira's 255
 BASE_LABELS = ("post-mortem",)
@@ -63,9 +61,9 @@ def project(action: Action, config: TrackerConfig) -> str:
     return _lookup(dict(config.routes), action.item.owner, *action.teams) or config.project
 
 
-def new_ticket(action: Action, config: TrackerConfig, site_url: str) -> NewTicket:
+def new_ticket(action: Action, config: TrackerConfig, site_url: str, directory_urls: bool = True) -> NewTicket:
     item = action.item
-    link = incident_page(site_url, action.slug)
+    link = incident_page(site_url, action.slug, directory_urls)
     sections: list[tuple[str, str]] = [("Action", " ".join(item.description.split()))]
     if item.success_criteria:
         sections.append(("Success criteria", " ".join(item.success_criteria.split())))

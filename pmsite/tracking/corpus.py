@@ -1,5 +1,7 @@
-"""The one bridge between the tracker side and the knowledge base: every read of mkdocs.yml and of
-the post-mortems goes through here (so a change of the package layout is one file's change)."""
+"""What the tracker side knows of a knowledge base: its action items, read from the post-mortems.
+
+The front end reads mkdocs.yml and hands the folders and settings over (:func:`site_from`);
+every read of the post-mortems for the tracker goes through here."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ from pathlib import Path
 
 from pmsite.errors import UsageError
 from pmsite.format.document import ActionItem, action_ids
-from pmsite.frontends.siteconfig import read_site_config
 from pmsite.reading.corpus import load_corpus
 from pmsite.reading.files import discover
 from pmsite.settings import Settings
+from pmsite.site.plan import incident_source
+from pmsite.site.urls import page_url
 from pmsite.statuses import CLOSED
-
-from .config import TrackerConfig
+from pmsite.tracker_config import TrackerConfig
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Site:
     tracker: TrackerConfig | None
     actions: list[Action] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that did not load, as the build words them
+    directory_urls: bool = True
 
     @property
     def visible(self) -> list[Action]:
@@ -74,24 +77,20 @@ class Site:
         return self.tracker
 
 
-def load_site(config_file: Path | None) -> Site:
-    """Read mkdocs.yml (validated as the build validates it) and every post-mortem of the incidents folder."""
-    config = read_site_config(config_file)
-    tracker = config.options.get("tracker")
-    site = Site(config.base, config.docs_dir, config.site_url, config.settings,
-                tracker if isinstance(tracker, TrackerConfig) else None)
-    folder = config.incidents_path
-    if not folder.is_dir():
+def site_from(*, base: Path, docs_dir: Path, incidents_path: Path, site_url: str, directory_urls: bool,
+              settings: Settings, tracker: TrackerConfig | None) -> Site:
+    """Every action item of every valid post-mortem of the incidents folder, with the site's rules."""
+    site = Site(base, docs_dir, site_url, settings, tracker, directory_urls=directory_urls)
+    if not incidents_path.is_dir():
         return site
-    corpus = load_corpus(discover(folder), config.settings, base=Path.cwd(), docs_dir=config.docs_dir, roots=[folder])
+    corpus = load_corpus(discover(incidents_path), settings, base=Path.cwd(), docs_dir=docs_dir, roots=[incidents_path])
     site.errors = [p.format() for p in corpus.errors]
     for loaded in corpus.documents:
         doc = loaded.document
         assert doc is not None
         for index, (item, action_id) in enumerate(zip(doc.action_items, action_ids(doc))):
             site.actions.append(Action(doc.id, doc.title, doc.slug, doc.published, tuple(doc.teams), loaded.path,
-                                       loaded.display, index, action_id, item,
-                                       is_open(item, config.settings)))
+                                       loaded.display, index, action_id, item, is_open(item, settings)))
     site.actions.sort(key=lambda a: (a.display, a.index))
     return site
 
@@ -101,6 +100,6 @@ def is_open(item: ActionItem, settings: Settings) -> bool:
     return settings.status_meaning(item.status) not in CLOSED
 
 
-def incident_page(site_url: str, slug: str) -> str:
-    """The incident's page on the published site, or "" when mkdocs.yml has no site_url."""
-    return f"{site_url.rstrip('/')}/incidents/{slug}/" if site_url else ""
+def incident_page(site_url: str, slug: str, directory_urls: bool = True) -> str:
+    """The incident's page on the published site (the site's own URL rule), or "" when mkdocs.yml has no site_url."""
+    return f"{site_url.rstrip('/')}/{page_url(incident_source(slug), directory_urls)}" if site_url else ""

@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
-
-from .errors import TrackerError
-from .records import Created, NewTicket, Reading, TicketRef, utc_day
-from .tracker import Tracker, gone, has_html_marker, moved, unreadable
+from pmsite.tracking.errors import TrackerError
+from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
+from pmsite.tracking.tracker import Tracker, gone, has_html_marker, moved, unreadable
 
 API_VERSION = "2022-11-28"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}

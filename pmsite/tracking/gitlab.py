@@ -18,10 +18,9 @@ from typing import Any
 from urllib.parse import quote
 
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
-
-from .errors import TrackerError
-from .records import Created, NewTicket, Reading, TicketRef, utc_day
-from .tracker import Tracker, chunks, gone, has_html_marker, moved, unreadable
+from pmsite.tracking.errors import TrackerError
+from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
+from pmsite.tracking.tracker import Tracker, chunks, gone, has_html_marker, moved, unreadable
 
 BATCH = 100
 _ISSUE_PATH = re.compile(r"/((?:[A-Za-z0-9_.][A-Za-z0-9_.-]*/)+[A-Za-z0-9_.][A-Za-z0-9_.-]*)/-/(?:issues|work_items)/([1-9][0-9]{0,9})/?\Z")

@@ -22,9 +22,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .. import __version__
-from ..problems import printable
-from .errors import OutcomeUnknown, RequestFailed, TrackerError
+from pmsite import __version__
+from pmsite.problems import printable
+from pmsite.tracking.errors import OutcomeUnknown, RequestFailed, TrackerError
 
 ANSWER_CHARS = 300  # what a message quotes of a tracker's answer
 MAX_RATE_WAITS = 8  # rate-limit waits for one request before giving up

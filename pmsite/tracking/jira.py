@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
-
-from .errors import RequestFailed
-from .records import Created, NewTicket, Reading, TicketRef, utc_day
-from .tracker import Tracker, chunks, gone, moved, unreadable
+from pmsite.tracking.errors import RequestFailed
+from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
+from pmsite.tracking.tracker import Tracker, chunks, gone, moved, unreadable
 
 BATCH = 100  # keys per JQL query; a page holds at most 100 issues with fields
 FIELDS = ["summary", "status", "resolution", "resolutiondate"]

@@ -6,14 +6,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmsite.frontends.cli.reporting import markdown_cell
 from pmsite.problems import printable
-
-from .config import project_key
-from .content import new_ticket
-from .corpus import Action, Site
-from .records import NewTicket, TicketRef
-from .tracker import Tracker
+from pmsite.text import markdown_cell
+from pmsite.tracker_config import project_key
+from pmsite.tracking.content import new_ticket
+from pmsite.tracking.corpus import Action, Site
+from pmsite.tracking.records import NewTicket, TicketRef
+from pmsite.tracking.tracker import Tracker
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def make_plan(site: Site, tracker: Tracker) -> Plan:
         if action.item.ticket:
             named.setdefault(action.item.ticket, []).append(action)
         elif action.published and action.is_open:
-            plan.create.append(Creation(action, new_ticket(action, config, site.site_url)))
+            plan.create.append(Creation(action, new_ticket(action, config, site.site_url, site.directory_urls)))
     for url in sorted(named):
         actions = tuple(named[url])
         ref = tracker.parse_url(url)

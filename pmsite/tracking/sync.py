@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .config import TrackerConfig
-from .plan import Plan
-from .records import Reading
-from .state_file import StateFile, TicketState
-from .tracker import Tracker
+from pmsite.reading.ticket_states import StateFile, TicketState
+from pmsite.tracker_config import TrackerConfig
+from pmsite.tracking.plan import Plan
+from pmsite.tracking.records import Reading
+from pmsite.tracking.tracker import Tracker
 
 
 @dataclass

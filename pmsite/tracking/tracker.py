@@ -7,10 +7,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from .config import TrackerConfig
-from .errors import TrackerError
-from .http import Client
-from .records import Created, NewTicket, Reading, TicketRef
+from pmsite.tracker_config import TrackerConfig
+from pmsite.tracking.errors import TrackerError
+from pmsite.tracking.http import Client
+from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef
 
 
 def gone(status: int) -> Reading:

@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--with", dest="builder", choices=["mkdocs", "properdocs", "zensical"], default="mkdocs")
     p.add_argument("--out", type=Path, metavar="DIR", help="zensical: the folder pmsite generate writes (default: build/pmsite)")
     p.add_argument("--strict", action="store_true", help="fail on warnings (pmsite's checklist and the builder's)")
-    from pmsite.tracking.cli import add_parser as add_tickets  # tickets plan | apply | sync (issue 23)
+    from pmsite.frontends.cli.tickets import add_parser as add_tickets  # tickets plan | apply | sync (issue 23)
 
     add_tickets(sub, [common])
     return parser

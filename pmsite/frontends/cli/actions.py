@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from pmsite.errors import EXIT_OK, UsageError
 from pmsite.frontends.cli.files import files_to_check, load_checked, site_config
-from pmsite.frontends.cli.reporting import cell, csv_cell, emit, markdown_cell, plain_first_line
+from pmsite.frontends.cli.reporting import cell, csv_cell, emit
 from pmsite.problems import printable
 from pmsite.settings import Settings
-from pmsite.text import plural
+from pmsite.text import markdown_cell, plain_text, plural
 
 if TYPE_CHECKING:
     from pmsite.reading.corpus import Corpus
@@ -52,7 +52,7 @@ def _action_rows(args: argparse.Namespace, corpus: Corpus, settings: Settings) -
             "days_overdue": action.days_late,
             "status": item.status,
             "owner": item.owner,
-            "description": plain_first_line(item.description),
+            "description": plain_text(item.description, first_line=True),
             "services": list(inc.doc.services),
         })
     return rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,22 +65,6 @@ def shown_path(path: Path) -> str:
     except ValueError:
         return str(path)
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-_MD_MARKS = re.compile(r"(\*\*|__|\*|`|~~)")
-
-
-
-def plain_first_line(markdown: str) -> str:
-    """The first non-empty line of a Markdown text, without its markup: for tables and CSV."""
-    line = next((ln.strip() for ln in markdown.splitlines() if ln.strip()), "")
-    line = re.sub(r"^(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", "", line)
-    line = _MD_LINK.sub(r"\1", line)
-    line = re.sub(r"<(https?://[^>]+)>", r"\1", line)
-    line = _MD_MARKS.sub("", line)
-    return " ".join(line.split())
-
-
 
 def cell(row: dict[str, Any], column: str) -> str:
     """One cell as a single line of text (a table row never spans lines, whatever a value holds)."""
@@ -100,16 +83,6 @@ def csv_cell(text: str) -> str:
     """A cell that a spreadsheet shows as text: a leading ``'`` before a formula start (also after spaces)."""
     return "'" + text if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-
-def markdown_cell(text: str) -> str:
-    """A table cell shown as the text it is: HTML escaped, Markdown punctuation and pipes backslash-escaped."""
-    flat = " ".join(text.splitlines())
-    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 

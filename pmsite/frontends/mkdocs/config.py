@@ -171,10 +171,10 @@ def _apply_environment(config: Config, key_name: str) -> None:
 
 
 class _Tracker(c.BaseConfigOption[Any]):
-    """The ``tracker`` option (see :mod:`pmsite.tracking.config`): validated into a TrackerConfig, or None."""
+    """The ``tracker`` option (see :mod:`pmsite.tracker_config`): validated into a TrackerConfig, or None."""
 
     def run_validation(self, value: object) -> Any:
-        from pmsite.tracking.config import parse_tracker_config
+        from pmsite.tracker_config import parse_tracker_config
 
         try:
             return parse_tracker_config(value)

@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmsite.problems import printable
+from pmsite.tracker_config import TrackerConfig
+
+if TYPE_CHECKING:
+    from pmsite.tracking.corpus import Site
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -26,11 +30,9 @@ def _emit(text: str, *, err: bool = False) -> None:
 
 def _prepare(args: argparse.Namespace, *, online: bool) -> tuple[Any, Any, Any]:
     from pmsite.errors import UsageError
-
-    from .auth import MissingCredentials
-    from .connect import connect, offline
-    from .corpus import load_site
-    from .plan import make_plan
+    from pmsite.tracking.auth import MissingCredentials
+    from pmsite.tracking.connect import connect, offline
+    from pmsite.tracking.plan import make_plan
 
     site = load_site(getattr(args, "config_file", None))
     config = site.require_tracker()
@@ -45,7 +47,7 @@ def _prepare(args: argparse.Namespace, *, online: bool) -> tuple[Any, Any, Any]:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from .plan import as_markdown, as_table, dumps_json
+    from pmsite.tracking.plan import as_markdown, as_table, dumps_json
 
     _, _, plan = _prepare(args, online=False)
     text = {"json": dumps_json, "markdown": as_markdown}.get(args.format, as_table)(plan)
@@ -55,8 +57,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_apply(args: argparse.Namespace) -> int:
     from pmsite.errors import CommandError, UsageError
-
-    from .apply import ApplyStopped, apply
+    from pmsite.tracking.apply import ApplyStopped, apply
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -79,10 +80,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from pmsite.errors import CommandError
-
-    from .errors import TrackerError
-    from .state_file import StateFileError, read_state_file, write_state_file
-    from .sync import sync
+    from pmsite.reading.ticket_states import StateFileError, read_state_file, write_state_file
+    from pmsite.tracking.errors import TrackerError
+    from pmsite.tracking.sync import sync
 
     site, tracker, plan = _prepare(args, online=True)
     path = site.state_path
@@ -128,3 +128,15 @@ def add_parser(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
              "and write its URL into the YAML")
     p.add_argument("--limit", type=int, metavar="N", help="create (or find) at most N tickets")
     step("sync", cmd_sync, "read the state of every ticket an action names into the state file")
+
+
+def load_site(config_file: Path | None) -> Site:
+    """The knowledge base as the tracker side sees it: mkdocs.yml read and validated as the build does."""
+    from pmsite.frontends.siteconfig import read_site_config
+    from pmsite.tracking.corpus import site_from
+
+    config = read_site_config(config_file)
+    tracker = config.options.get("tracker")
+    return site_from(base=config.base, docs_dir=config.docs_dir, incidents_path=config.incidents_path,
+                     site_url=config.site_url, directory_urls=config.directory_urls, settings=config.settings,
+                     tracker=tracker if isinstance(tracker, TrackerConfig) else None)

@@ -1,6 +1,6 @@
 """The ``tracker`` option of the pmsite plugin: which tracker, which project, and the team's policy.
 
-Standard library only (it belongs with the settings). Every error is a ValueError whose message
+It belongs with the settings (it imports only the base rules of :mod:`pmsite.text`). Every error is a ValueError whose message
 starts with the option's path, e.g. ``tracker.kind: expected one of github, jira, gitlab, got 'gh'``.
 """
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
+
+from pmsite.text import FORBIDDEN_IN_LINE, is_http_url
 
 KINDS = ("github", "jira", "gitlab")
 DEFAULT_WEB_GITHUB = "https://github.com"
@@ -28,7 +30,6 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 1.0
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _JIRA_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,254}\Z")
 _SLUG_PART = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,99}\Z")
 _OPTIONS = (
@@ -86,7 +87,7 @@ def _shown(value: object) -> str:
 
 
 def _text(value: object, path: str, what: str = "one line of text") -> str:
-    if not isinstance(value, str) or not value.strip() or value != value.strip() or _CONTROL.search(value):
+    if not isinstance(value, str) or not value.strip() or value != value.strip() or FORBIDDEN_IN_LINE.search(value):
         raise ValueError(f"{path}: expected {what} without control characters or surrounding spaces, got {_shown(value)}")
     if len(value) > 200:
         raise ValueError(f"{path}: expected at most 200 characters, got {len(value)}")
@@ -115,7 +116,7 @@ def _mapping(value: object, path: str, what: str) -> dict[str, str]:
 def _http_url(value: object, path: str, what: str) -> str:
     text = _text(value, path, what)
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+    if not is_http_url(text) or not parts.hostname or parts.query or parts.fragment or parts.username:
         raise ValueError(f"{path}: expected {what} (http or https, no query, fragment or credentials), got {_shown(value)}")
     return text.rstrip("/")
 

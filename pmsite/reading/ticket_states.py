@@ -1,6 +1,6 @@
 """The state file: what the tracker said of each ticket an action names, read offline by the build.
 
-Standard library only. JSON with sorted keys, an indent of 2, ASCII only and a trailing newline::
+JSON with sorted keys, an indent of 2, ASCII only and a trailing newline::
 
     {"format": 1,
      "tracker": {"kind": "github", "project": "acme/platform", "url": "...", "web": "..."},
@@ -17,22 +17,21 @@ was never read). No person's name, login or e-mail is ever stored.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmsite.dates import DateProblem, parse_date
+from pmsite.statuses import MEANINGS
+from pmsite.text import is_http_url
+
 FORMAT = 1
-# The four meanings of an action's status (pmsite.statuses.MEANINGS, written out: this module needs only the
-# standard library; a test holds the two equal).
-STATES = ("open", "in-progress", "done", "wont-do")
+STATES = MEANINGS  # a ticket's state is one of the four meanings of an action's status
 TRACKER_KEYS = ("kind", "url", "project", "web")
 ENTRY_KEYS = ("state", "tracker_state", "closed_on", "title", "read_on", "problem")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 MAX_TEXT = 1000
 
 
@@ -137,7 +136,7 @@ def parse_state(raw: bytes, source: str) -> StateFile:
     entries: dict[str, TicketState] = {}
     for url, entry in tickets.items():
         where = f"tickets[{_shown(url)}]"
-        if not url.startswith(("http://", "https://")):
+        if not is_http_url(url):
             raise fail(where, "expected an http(s) ticket URL as the key")
         if not isinstance(entry, dict):
             raise fail(where, f"expected an object, got {_shown(entry)}")
@@ -152,7 +151,7 @@ def parse_state(raw: bytes, source: str) -> StateFile:
                 raise fail(f"{where}.{key}", f"expected text (at most {MAX_TEXT} characters) or null, got {_shown(value)}")
         for key in ("closed_on", "read_on"):
             value = entry[key]
-            if value is not None and not (isinstance(value, str) and _DAY.match(value) and _is_day(value)):
+            if value is not None and not (isinstance(value, str) and _is_day(value)):
                 raise fail(f"{where}.{key}", f"expected a date (YYYY-MM-DD) or null, got {_shown(value)}")
         state = entry["state"]
         if state is None and entry["problem"] is None:
@@ -167,7 +166,7 @@ def parse_state(raw: bytes, source: str) -> StateFile:
 
 def _is_day(text: str) -> bool:
     try:
-        dt.date.fromisoformat(text)
-    except ValueError:
+        parse_date(text)
+    except DateProblem:
         return False
     return True
