@@ -70,7 +70,7 @@ def test_author_guide_and_model_never_disagree(sample_build: Build) -> None:
     codes = [row.select("td")[0].get_text() for row in guide.select("table tbody tr") if row.select("td") and row.select("td")[0].get_text().startswith("PM")]
     from pmsite.analysis.checklist import CHECKS
 
-    assert codes == list(CHECKS)
+    assert codes == [c for c in CHECKS if c != "PM114"]  # the sample site has no tracker: its tickets' states are never checked
 
 
 def test_real_public_postmortems_build_strictly_and_render_completely(tmp_path: Path) -> None:

@@ -101,6 +101,13 @@ class Fingerprints:
     def _source_digests(self) -> tuple[dict[str, str], str]:
         """Per incident, a digest of its source; and one digest of every category's and service's slug."""
         if self._sources is None:
-            source = {inc.id: self._digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in self.kb.incidents}
+            source = {inc.id: _source(inc, self._digests) for inc in self.kb.incidents}
             self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()))
         return self._sources
+
+
+def _source(inc: Incident, digests: Mapping[str, str]) -> str:
+    """What an incident is made of: its file's bytes, and the tracker's states of the tickets its actions name."""
+    made = digests.get(inc.source_uri) or inc.doc.model_dump_json()
+    tracked = [a.tracked for a in inc.actions if a.tracked is not None]
+    return digest(made, tracked) if tracked else made

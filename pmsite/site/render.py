@@ -154,7 +154,7 @@ class PageRenderer:
             owners=sorted({a.item.owner for a in actions}, key=lambda o: (o.lower(), o)),
             teams=sorted({t for a in actions for t in a.incident.doc.teams}),
             priorities=list(self.settings.priorities),
-            statuses=sorted({a.item.status for a in actions}, key=lambda s: (words + [s]).index(s)),
+            statuses=sorted({a.status for a in actions}, key=lambda s: (words + [s]).index(s)),
             data_url=ACTIONS_DATA,
             **self._context(spec),
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from pmsite.errors import EXIT_OK, EXIT_PROBLEMS
 from pmsite.frontends.cli.files import files_to_check, load_checked, site_config
 from pmsite.frontends.cli.reporting import COLOURS, RESET, emit, github_line, use_colour
 from pmsite.problems import Problem
+from pmsite.reading.files import display_path
 from pmsite.text import plural
 
 # --- validate ---------------------------------------------------------------------------------
@@ -18,16 +20,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     config = site_config(args)
     files, context = files_to_check(args.paths, config)
     from pmsite.analysis.checklist import warnings_for
+    from pmsite.analysis.tickets import read_ticket_states
 
     corpus = load_checked(files, context, config.settings, config, args.paths)
     wanted = set(files)
     asked = {item.display for item in corpus.loaded if item.path in wanted}
     errors = [p for p in corpus.errors if p.file in asked]
     warnings: list[Problem] = []
+    tickets = read_ticket_states(config.settings.tracker, config.base, config.docs_dir)  # what the last sync read
+    state_file = display_path(tickets.path, Path.cwd()) if tickets.path else "mkdocs.yml"
+    if tickets.error:
+        errors.append(Problem(state_file, 1, 1, "", tickets.error))
+    if tickets.warning:
+        warnings.append(Problem(state_file, 1, 1, "", tickets.warning, "warning"))
     if config.checklist and not args.no_checklist:
         for item in corpus.documents:
             if item.display in asked:
-                warnings.extend(warnings_for(item, config.settings))
+                warnings.extend(warnings_for(item, config.settings, tickets=tickets.states))
     warnings.sort(key=lambda p: (p.file, p.line, p.column, p.code, p.field, p.message))
     problems = sorted([*errors, *warnings], key=lambda p: (p.file, p.line, p.column, p.level != "error", p.code, p.field))
     summary = (

@@ -133,6 +133,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self._load(engine)
         for problem in engine.checklist_warnings() if self.config.checklist else []:
             log.warning(problem.format())
+        for warning in engine.tracker_warnings():
+            log.warning(warning)
         allowed = list(self.config.publish_incident_files)
         for file in list(files):
             if not publishing.publishes_incident_file(file.src_uri, engine.incidents_dir, allowed):
