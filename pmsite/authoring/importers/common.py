@@ -14,7 +14,6 @@ import datetime as dt
 import difflib
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from pmsite.authoring.scaffold import taken_ids
-from pmsite.authoring.schema import SCHEMA_ID
+from pmsite.authoring.identity import Written, choose_id, draft_path, ensure_free, taken_ids, write_new
+from pmsite.authoring.identity import shown as shown_path
+from pmsite.authoring.schema import schema_ref
 from pmsite.dates import DATE_RANGE, plausible
-from pmsite.format.ids import ID_PATTERN
 from pmsite.reading.documents import validate_data
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
 from pmsite.settings import TIMELINE_KINDS, Settings
@@ -496,10 +495,7 @@ class Request:
     schema_file: Path | None = None
 
 
-@dataclass
-class Result:
-    path: Path
-    notes: list[str]
+Result = Written
 
 
 # --- from the record to this site's values -----------------------------------------------------
@@ -632,42 +628,14 @@ class _Lines:
             self.lines.append(f"{pad}  {line}" if line else "")
 
 
-def _schema_ref(request: Request, path: Path) -> str:
-    if request.schema_file is not None and request.schema_file.is_file():
-        return Path(os.path.relpath(request.schema_file.resolve(), path.parent.resolve())).as_posix()
-    return SCHEMA_ID
-
-
-def hint(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
-
-
-def _identity(request: Request, started: dt.datetime, slug_source: str, settings: Settings) -> tuple[str, Path]:
-    """The id (unique in the knowledge base) and the file to write (which must not exist)."""
+def _identity(request: Request, started: dt.datetime, slug_source: str,
+              settings: Settings) -> tuple[str, Path, list[str]]:
+    """The id (unique in the knowledge base), the file to write (which must not exist), and notes on files skipped."""
     day = started.date()
-    if request.output is not None:
-        path = request.output
-    else:
-        slug = slugify(slug_source)[:60].strip("-") or "incident"
-        path = request.folder / f"{day.isoformat()}-{slug}.yaml"
-    if path.exists():
-        raise DraftError(f"{hint(path)} already exists; pmsite draft never overwrites a file")
-    taken = taken_ids([request.folder, *request.search, path.parent], settings)
-    if request.doc_id is not None:
-        if not ID_PATTERN.match(request.doc_id):
-            raise DraftUsage(f"--id must be 3-64 letters, digits, '-' or '_', got {shown(request.doc_id)}")
-        if request.doc_id.lower() in taken:
-            raise DraftError(f"the id {request.doc_id!r} is already used in the knowledge base; choose another --id")
-        return request.doc_id, path
-    wanted = f"INC-{day.year}-{day.month:02d}{day.day:02d}"
-    ident, n = wanted, 1
-    while ident.lower() in taken:
-        n += 1
-        ident = f"{wanted}-{n}"
-    return ident, path
+    path = request.output if request.output is not None else draft_path(request.folder, day, slug_source)
+    ensure_free(path, "pmsite draft")
+    taken = taken_ids([request.folder, *request.search], settings)  # the incidents folders only, not -o's folder
+    return choose_id(request.doc_id, day, taken.ids), path, taken.notes
 
 
 def write_draft(record: Record, request: Request, mapping: Mapping, settings: Settings) -> Result:
@@ -702,17 +670,17 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
     else:
         detection = "unknown" if "unknown" in methods else methods[0]
         detection_note = f"TODO: how it was noticed: {', '.join(methods)}"
-    ident, path = _identity(request, times.started, title if record.title or request.title else record.name_hint,
-                            settings)
+    ident, path, skipped = _identity(request, times.started, title if record.title or request.title else record.name_hint,
+                                     settings)
 
     out = _Lines()
-    out.add(f"# yaml-language-server: $schema={_schema_ref(request, path)}")
+    out.add(f"# yaml-language-server: $schema={schema_ref(request.schema_file, path.parent)}")
     out.add(f"# A draft post-mortem started by pmsite draft from {record.tool} {clean(record.reference, one_line=True, limit=60)}.")
     out.add("# People's names are left out: actors are roles or systems from the mapping file, and the")
     out.add("# names the record contained are replaced in its texts. Read the texts once more for others.")
     out.add("# Every TODO marks what the record could not fill: write it with the people involved,")
     out.add("# describing what the systems and processes allowed, not who slipped. Then set")
-    out.add(f"# status: in-review and open a pull request. Check it with: pmsite validate {hint(path)}")
+    out.add(f"# status: in-review and open a pull request. Check it with: pmsite validate {shown_path(path)}")
     for note in record.notes:
         out.add(f"# TODO: {clean(note, one_line=True, limit=200)}")
     out.add("")
@@ -765,15 +733,8 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
     text = "\n".join(out.lines) + "\n"
     _check(text, path, settings, title, events)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
-            fh.write(text)
-    except FileExistsError:
-        raise DraftError(f"{hint(path)} already exists; pmsite draft never overwrites a file") from None
-    except OSError as exc:
-        raise DraftError(f"cannot write {hint(path)}: {exc.strerror or exc}") from None
-    return Result(path, list(record.notes))
+    write_new(path, text, "pmsite draft")
+    return Result(path, [*skipped, *record.notes])
 
 
 def _q_list(values: Sequence[str]) -> str:

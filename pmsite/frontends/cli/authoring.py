@@ -67,7 +67,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder = Path(args.dir) if args.dir else config.incidents_path
     known = [config.incidents_path] if config.incidents_path.is_dir() else []
     try:
-        path = scaffold(
+        written = scaffold(
             folder,
             title=title,
             severity=severity,
@@ -84,8 +84,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot write the new file: {exc.strerror or exc}") from None
-    emit(f"created {shown_path(path)}")
-    emit(f"next: fill it in, then run: pmsite validate {shown_path(path)}", err=True)
+    emit(f"created {shown_path(written.path)}")
+    for note in written.notes:
+        emit(f"note: {note}", err=True)
+    emit(f"next: fill it in, then run: pmsite validate {shown_path(written.path)}", err=True)
     return EXIT_OK
 
 
