@@ -10,6 +10,7 @@ so a zip bomb is a clear error. Expected values are worked out by hand.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,38 @@ def test_a_mapped_role_or_name_longer_than_a_line_is_a_located_error(tmp_path: P
         2, "pmsite: error: m.yaml: services.Checkout API: expected at most 200 characters, got 201\n")
     assert refused(tmp_path, *SLACK, "--title", "t" * 201) == (
         2, "pmsite: error: --title: expected at most 200 characters, got 201\n")
+
+
+# --- a Slack export: bounded ---------------------------------------------------------------------
+
+
+def test_more_messages_than_a_draft_can_start_from_is_a_clear_error(tmp_path: Path) -> None:
+    slack_export(kb(tmp_path), [message("m", i % 3600) for i in range(50_001)])
+    assert refused(tmp_path, *SLACK) == (
+        1, "pmsite: error: export/inc-x: #inc-x has more than 50,000 messages in the export; expected at most "
+           "50,000: export only the days of the incident\n")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    # 5 day files of 14,000,000 bytes (whitespace: about 14 KB each once compressed), channels.json 31 bytes and
+    # users.json 2 bytes: 70,000,033 bytes, more than the 67,108,864 (64 MiB) an export may inflate to
+    day = b"[" + b" " * 13_999_998 + b"]"
+    with zipfile.ZipFile(tmp_path / "export.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("channels.json", json.dumps([{"id": "C1", "name": "inc-x"}]))
+        zf.writestr("users.json", "[]")
+        for n in range(1, 6):
+            zf.writestr(f"inc-x/2024-03-0{n}.json", day)
+    assert (tmp_path / "export.zip").stat().st_size < 200_000
+    message_ = ("the files to read for #inc-x hold 70,000,033 bytes uncompressed; expected at most 67,108,864 "
+                "(64 MiB): export only the days of the incident")
+    assert refused(kb(tmp_path), "--from", "slack", "export.zip", "--channel", "inc-x") == (
+        1, f"pmsite: error: export.zip: {message_}\n")
+    folder = slack_export(tmp_path, [])
+    for n in range(1, 6):  # sparse files: nothing on disk, 14,000,000 bytes each
+        with open(folder / "inc-x" / f"2024-03-0{n}.json", "wb") as fh:
+            fh.truncate(14_000_000)
+    (folder / "inc-x" / "2024-03-15.json").unlink()
+    assert refused(tmp_path, *SLACK) == (1, f"pmsite: error: export: {message_}\n")
 
 
 # --- the class: any text a record holds -------------------------------------------------------------

@@ -22,7 +22,7 @@ from pmsite.authoring.importers.mapping import Mapping
 from pmsite.authoring.importers.masking import ANONYMOUS, EMAIL_REMOVED
 from pmsite.authoring.importers.people import Person, person
 from pmsite.authoring.importers.record import Event, Record, Request
-from pmsite.authoring.importers.slack_export import SlackExport
+from pmsite.authoring.importers.slack_export import MAX_MESSAGES, SlackExport
 from pmsite.authoring.importers.times import from_epoch
 from pmsite.authoring.importers.untrusted import clean, dig, is_web_url, shown
 
@@ -108,14 +108,20 @@ def _read(export: SlackExport, wanted: str, mapping: Mapping) -> Record:
     if not days:
         raise DraftError(f"{export.name(folder)}: no messages of #{name} in the export; a draft needs at "
                          "least one (the export covers the dates chosen when it was made)")
+    export.check_size(name, days)
     users = {u["id"]: u for u in export.listing("users.json", required=False)
              if isinstance(u, dict) and isinstance(u.get("id"), str)}
     people = dict.fromkeys(_person(u) for u in users.values() if not _is_bot(u))
     reading = _Messages(users, mapping, people)
+    count = 0
     for day in days:
         items = export.read(day)
         if not isinstance(items, list):
             raise DraftError(f"{export.name(day)}: expected a list of messages, got {shown(items)}")
+        count += len(items)
+        if count > MAX_MESSAGES:
+            raise DraftError(f"{export.name(folder)}: #{name} has more than {MAX_MESSAGES:,} messages in the export; "
+                             f"expected at most {MAX_MESSAGES:,}: export only the days of the incident")
         for i, message in enumerate(items):
             if not isinstance(message, dict):
                 raise DraftError(f"{export.name(day)}: [{i}]: expected a message object, got {shown(message)}")

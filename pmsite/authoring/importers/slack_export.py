@@ -1,4 +1,11 @@
-"""A Slack workspace export, from its folder or the .zip Slack delivers: each member read to its cap and no further."""
+"""A Slack workspace export, from its folder or the .zip Slack delivers, read within bounds.
+
+A zip file says how large each member inflates; a small archive can hold gigabytes. So the
+files read for one channel (``channels.json``, ``groups.json``, ``users.json`` and the
+channel's days) may hold :data:`MAX_EXPORT_BYTES` together, checked before any day is read,
+each member is read to its own cap and no further, and a channel may bring at most
+:data:`MAX_MESSAGES` messages.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,10 @@ from pmsite.authoring.importers.errors import DraftError, DraftUsage
 from pmsite.authoring.importers.inputs import MAX_INPUT_BYTES, load_json, too_large
 from pmsite.authoring.importers.untrusted import shown
 
+MAX_EXPORT_BYTES = 64 * 1024 * 1024  # the files read for one channel, uncompressed, together
+MAX_MESSAGES = 50_000  # a day of a busy incident channel has a few thousand
 _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
+LISTS = ("channels.json", "groups.json", "users.json")
 
 
 class SlackExport:
@@ -40,6 +50,16 @@ class SlackExport:
 
     def name(self, member: str) -> str:
         return f"{self.root}/{member}" if self.zip is None else f"{self.root}:{self.prefix}{member}"
+
+    def size(self, member: str) -> int:
+        """How many bytes the member holds uncompressed (0 when the export does not have it)."""
+        try:
+            if self.zip is None:
+                path = self.root / member
+                return path.stat().st_size if path.is_file() else 0
+            return self.zip.getinfo(self.prefix + member).file_size
+        except (KeyError, OSError):
+            return 0
 
     def read(self, member: str) -> Any:
         """The JSON in a member, or None when the export does not have it; never more than its cap is read."""
@@ -85,3 +105,10 @@ class SlackExport:
             start = f"{self.prefix}{folder}/"
             names = [n[len(start):] for n in self.zip.namelist() if n.startswith(start)]
         return sorted(f"{folder}/{n}" for n in names if _DAY_FILE.fullmatch(n))
+
+    def check_size(self, channel: str, days: list[str]) -> None:
+        """Refuse, before reading a day, a channel whose files hold more than :data:`MAX_EXPORT_BYTES`."""
+        total = sum(self.size(member) for member in (*LISTS, *days))
+        if total > MAX_EXPORT_BYTES:
+            raise DraftError(f"{self.root}: the files to read for #{channel} hold {total:,} bytes uncompressed; "
+                             f"expected at most {MAX_EXPORT_BYTES:,} (64 MiB): export only the days of the incident")
