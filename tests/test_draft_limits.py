@@ -142,22 +142,22 @@ def test_more_messages_than_a_draft_can_start_from_is_a_clear_error(tmp_path: Pa
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
-    # 5 day files of 14,000,000 bytes (whitespace: about 14 KB each once compressed), channels.json 31 bytes and
-    # users.json 2 bytes: 70,000,033 bytes, more than the 67,108,864 (64 MiB) an export may inflate to
+    # 10 day files of 14,000,000 bytes (whitespace: about 14 KB each once compressed), channels.json 31 bytes and
+    # users.json 2 bytes: 140,000,033 bytes, more than the 134,217,728 (128 MiB) an export may inflate to
     day = b"[" + b" " * 13_999_998 + b"]"
     with zipfile.ZipFile(tmp_path / "export.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("channels.json", json.dumps([{"id": "C1", "name": "inc-x"}]))
         zf.writestr("users.json", "[]")
-        for n in range(1, 6):
-            zf.writestr(f"inc-x/2024-03-0{n}.json", day)
+        for n in range(1, 11):
+            zf.writestr(f"inc-x/2024-03-{n:02d}.json", day)
     assert (tmp_path / "export.zip").stat().st_size < 200_000
-    message_ = ("the files to read for #inc-x hold 70,000,033 bytes uncompressed; expected at most 67,108,864 "
-                "(64 MiB): export only the days of the incident")
+    message_ = ("the files to read for #inc-x hold 140,000,033 bytes uncompressed; expected at most 134,217,728 "
+                "(128 MiB): export only the days of the incident")
     assert refused(kb(tmp_path), "--from", "slack", "export.zip", "--channel", "inc-x") == (
         1, f"pmsite: error: export.zip: {message_}\n")
     folder = slack_export(tmp_path, [])
-    for n in range(1, 6):  # sparse files: nothing on disk, 14,000,000 bytes each
-        with open(folder / "inc-x" / f"2024-03-0{n}.json", "wb") as fh:
+    for n in range(1, 11):  # sparse files: nothing on disk, 14,000,000 bytes each
+        with open(folder / "inc-x" / f"2024-03-{n:02d}.json", "wb") as fh:
             fh.truncate(14_000_000)
     (folder / "inc-x" / "2024-03-15.json").unlink()
     assert refused(tmp_path, *SLACK) == (1, f"pmsite: error: export: {message_}\n")

@@ -109,9 +109,9 @@ def _read(export: SlackExport, wanted: str, mapping: Mapping) -> Record:
         raise DraftError(f"{export.name(folder)}: no messages of #{name} in the export; a draft needs at "
                          "least one (the export covers the dates chosen when it was made)")
     export.check_size(name, days)
-    users = {u["id"]: u for u in export.listing("users.json", required=False)
-             if isinstance(u, dict) and isinstance(u.get("id"), str)}
-    people = dict.fromkeys(_person(u) for u in users.values() if not _is_bot(u))
+    users = {u["id"]: (_person(u), _is_bot(u)) for u in export.listing("users.json", required=False)
+             if isinstance(u, dict) and isinstance(u.get("id"), str)}  # only what is needed: the list can go
+    people = dict.fromkeys(one for one, bot in users.values() if not bot)
     reading = _Messages(users, mapping, people)
     count = 0
     for day in days:
@@ -135,13 +135,13 @@ def _read(export: SlackExport, wanted: str, mapping: Mapping) -> Record:
 class _Messages:
     """Messages into events, one at a time; the people they name are added to ``people`` as they come."""
 
-    def __init__(self, users: dict[str, dict[str, Any]], mapping: Mapping, people: dict[Person, None]) -> None:
+    def __init__(self, users: dict[str, tuple[Person, bool]], mapping: Mapping, people: dict[Person, None]) -> None:
         self.users, self.mapping, self.people = users, mapping, people
         self.events: list[Event] = []
 
     def role(self, user_id: str) -> str | None:
-        user = self.users.get(user_id)
-        return self.mapping.actor(*(_person(user).keys if user else (user_id,)))
+        known = self.users.get(user_id)
+        return self.mapping.actor(*(known[0].keys if known else (user_id,)))
 
     def add(self, message: dict[str, Any], where: str) -> None:
         subtype = message.get("subtype")
@@ -149,8 +149,8 @@ class _Messages:
             return
         sender = message.get("user")
         user_id = sender if isinstance(sender, str) else ""
-        user = self.users.get(user_id)
-        bot = bool(message.get("bot_id") or subtype == "bot_message" or _is_bot(user))
+        known = self.users.get(user_id)
+        bot = bool(message.get("bot_id") or subtype == "bot_message" or user_id == "USLACKBOT" or (known and known[1]))
         profile = message.get("user_profile")
         if isinstance(profile, dict) and not bot:  # Slack copies the sender's profile into each message
             self.people[_person({"id": user_id, "profile": profile, "name": profile.get("name")})] = None
@@ -173,7 +173,7 @@ class _Messages:
         at = from_epoch(message.get("ts"), f"{where}.ts")
         if bot:
             keys = (message.get("username"), dig(message, "bot_profile", "name"), message.get("bot_id"),
-                    *(_person(user).keys if user else ()))
+                    *(known[0].keys if known else ()))
             actor = self.mapping.actor(*keys, default=self.mapping.actor(BOT, default=BOT))
         else:
             actor = self.role(user_id) if user_id else None

@@ -18,7 +18,7 @@ from pmsite.authoring.importers.errors import DraftError, DraftUsage
 from pmsite.authoring.importers.inputs import MAX_INPUT_BYTES, load_json, too_large
 from pmsite.authoring.importers.untrusted import shown
 
-MAX_EXPORT_BYTES = 64 * 1024 * 1024  # the files read for one channel, uncompressed, together
+MAX_EXPORT_BYTES = 128 * 1024 * 1024  # the files read for one channel, uncompressed, together (users.json included)
 MAX_MESSAGES = 50_000  # a day of a busy incident channel has a few thousand
 _DAY_FILE = re.compile(r"\d{4}-\d{2}-\d{2}\.json")
 LISTS = ("channels.json", "groups.json", "users.json")
@@ -111,4 +111,4 @@ class SlackExport:
         total = sum(self.size(member) for member in (*LISTS, *days))
         if total > MAX_EXPORT_BYTES:
             raise DraftError(f"{self.root}: the files to read for #{channel} hold {total:,} bytes uncompressed; "
-                             f"expected at most {MAX_EXPORT_BYTES:,} (64 MiB): export only the days of the incident")
+                             f"expected at most {MAX_EXPORT_BYTES:,} (128 MiB): export only the days of the incident")
