@@ -187,6 +187,24 @@ def test_evidence_and_links_that_name_a_person_are_left_out(tmp_path: Path) -> N
     assert "ayse" not in text.casefold()
 
 
+def test_a_large_workspace_costs_what_the_texts_mention() -> None:
+    from pmsite.authoring.importers.mapping import Mapping
+    from pmsite.authoring.importers.masking import Redactor
+    from pmsite.authoring.importers.people import Person, person
+
+    def someone(n: int) -> Person:
+        letters = chr(97 + n % 26) + chr(97 + n // 26 % 26) + chr(97 + n // 676)  # a name of their own
+        first, last = f"Ann{letters}", f"Berg{letters[::-1]}"
+        return person([f"{first} {last}", f"{first.lower()}.{last.lower()}@example.com"], [f"U{n}"])
+
+    workspace = [someone(n) for n in range(2000)]
+    texts = [f"{workspace[7].names[0]} paged {workspace[1500].names[1]}", "error rate back to normal"]
+    mentioned = Redactor([workspace[7], workspace[1500]], Mapping(), texts)
+    everyone = Redactor(workspace, Mapping(), texts)
+    assert everyone.spellings == mentioned.spellings < 40  # not 2,000 people's
+    assert everyone.text(texts[0]) == mentioned.text(texts[0]) == "a responder paged a responder"
+
+
 # --- the class: any name in any of its forms ------------------------------------------------------
 
 SCRIPTS = {

@@ -8,6 +8,8 @@ and writes a file that passes ``pmsite validate`` next to nothing it would overw
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 from pmsite.authoring.identity import Written, choose_id, draft_path, ensure_free, shown, taken_ids, write_new
 from pmsite.authoring.importers import site_values
 from pmsite.authoring.importers.errors import DraftError, DraftUsage
@@ -52,7 +54,7 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
     events = sorted((e for e in record.events if e.text), key=lambda e: e.at)  # stable: ties keep the record's order
     if not events:
         raise DraftError(f"{record.tool} {record.reference}: no event with a time; a draft needs at least one")
-    redactor = Redactor(record.people, mapping)
+    redactor = Redactor(record.people, mapping, _texts(record))
     problems: list[str] = []
     level, severity_note = site_values.severity(record, request, mapping, settings, problems)
     if request.services:
@@ -116,6 +118,14 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
     check(text, path.name, settings, draft)
     write_new(path, text, COMMAND)
     return Written(path, [*taken.notes, *draft.notes])
+
+
+def _texts(record: Record) -> list[str]:
+    """Every text of the record the draft may show, links decoded too: what the redactor will be asked to mask."""
+    texts = [e.text for e in record.events] + [item for e in record.events for item in e.evidence]
+    texts += [record.title, record.reference, record.name_hint, *(s.value for s in (*record.services, *record.teams))]
+    texts += [part for link in record.links for part in link]
+    return texts + [unquote_plus(t) for t in texts if "%" in t or "+" in t]
 
 
 def _links(record: Record, redactor: Redactor) -> tuple[list[tuple[str, str]], str]:

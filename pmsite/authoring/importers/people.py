@@ -98,6 +98,8 @@ def _phrase(text: str) -> Spelling:
 
 def script_of(text: str) -> str:
     """UNSPACED when any letter is of a script without spaces, else PREFIXED for Arabic or Hebrew, else SPACED."""
+    if text.isascii():
+        return SPACED
     found = {_script(ch) for ch in text if ch.isalpha()}
     return UNSPACED if UNSPACED in found else PREFIXED if PREFIXED in found else SPACED
 
