@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("draft", cmd_draft, "start a draft post-mortem from the incident record (PagerDuty, Opsgenie, Slack, CSV)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="pagerduty: INCIDENT.json [LOG_ENTRIES.json ...]; "
-                   "opsgenie: ALERT.json [LOGS.json ...]; slack: EXPORT_DIR (or its .zip); csv: FILE")
+                   "opsgenie: ALERT.json [LOGS.json, NOTES.json, RECIPIENTS.json ...]; slack: EXPORT_DIR (or its .zip); csv: FILE")
     p.add_argument("--from", dest="source", required=True, choices=SOURCES)
     p.add_argument("--channel", help="slack: the incident's channel in the export")
     p.add_argument("--mapping", type=Path, metavar="FILE",
