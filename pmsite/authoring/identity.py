@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pmsite.errors import CommandError, UsageError
 from pmsite.format.ids import ID_PATTERN, RESERVED_IDS
+from pmsite.reading.corpus import scan_id
 from pmsite.reading.files import discover, read_source
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
 from pmsite.settings import Settings
@@ -71,6 +72,10 @@ def taken_ids(folders: Iterable[Path], settings: Settings) -> Taken:
     notes: list[str] = []
     for folder in _distinct(folders):
         for path in discover(folder):
+            quick = scan_id(path, settings.max_file_bytes)  # the build's line scan; None: read it with care
+            if quick is not None:
+                ids.add(quick.lower())
+                continue
             try:
                 raw = read_source(path, settings.max_file_bytes, folder)
             except YamlProblem as exc:

@@ -114,7 +114,7 @@ def render(draft: Draft, timeline: Sequence[Sequence[str]] = ()) -> str:
     out.add("# names the record contained are replaced in its texts. Read the texts once more for others.")
     out.add("# Every TODO marks what the record could not fill: write it with the people involved,")
     out.add("# describing what the systems and processes allowed, not who slipped. Then set")
-    out.add(f"# status: in-review and open a pull request. Check it with: pmsite validate {draft.path_hint}")
+    out.add(f"# status: in-review and open a pull request. Check it with: pmsite validate {clean(draft.path_hint, one_line=True)}")
     for note in draft.notes:
         out.add(f"# TODO: {clean(note, one_line=True, limit=200)}")
     out.add("")
