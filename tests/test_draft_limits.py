@@ -64,6 +64,18 @@ def test_a_day_of_ten_thousand_messages_keeps_what_the_document_holds(tmp_path: 
     assert f"# TODO: {note}\n" in text and f"note: {note}\n" in stderr
 
 
+def test_the_timeline_keeps_within_the_configured_file_size(tmp_path: Path) -> None:
+    (kb(tmp_path) / "mkdocs.yml").write_text("site_name: Handbook\ndocs_dir: content\nplugins:\n  - pmsite:\n"
+                                             "      max_file_bytes: 20000\n", encoding="utf-8")
+    slack_export(tmp_path, [message(f"Step {i:05d} of the data backfill is done.", i) for i in range(10_000)])
+    text, doc, stderr = drafted(tmp_path, *SLACK)
+    # each event takes 83 bytes ("  - at: 2024-03-15T10:00:00Z" and "    event: " with the quoted text, 2 line breaks)
+    assert 20_000 - 83 - 400 < len(text.encode("utf-8")) <= 20_000
+    note = (f"the timeline holds the first {len(doc.timeline):,} of the record's 10,000 events (a file holds at most "
+            "20,000 bytes); add the later ones that matter by hand")
+    assert f"note: {note}\n" in stderr
+
+
 def test_deep_nesting_in_a_pasted_block_is_flattened(tmp_path: Path) -> None:
     code = "```\n" + "\n".join(" " * (4 * i) + f"level {i}" for i in range(20)) + "\n```"
     quoted = "> " * 20 + "quoted"
