@@ -128,6 +128,14 @@ def test_a_link_or_evidence_url_that_would_not_validate_is_left_out(tmp_path: Pa
     assert comment_of(text, "  - at: 2024-09-03T04:40:00Z") == f"TODO: evidence left out: {why}"
 
 
+def test_evidence_text_longer_than_the_format_allows_is_shortened(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text(f"timestamp,event,evidence\n2024-09-03T04:40:00Z,Alert fired,{'log ' * 6000}\n",
+                                    encoding="utf-8")
+    text, doc, _ = drafted(kb(tmp_path), "--from", "csv", "t.csv")
+    assert doc.timeline[0].evidence == ["log " * 4999 + "log…"]  # 23,999 characters once trimmed: 20,000 kept
+    assert comment_of(text, "  - at: 2024-09-03T04:40:00Z") == "TODO: evidence shortened to the format's 20,000 characters"
+
+
 # --- what the author gives: located errors --------------------------------------------------------
 
 

@@ -70,23 +70,10 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
         raise DraftError("\n".join(problems))
     if not services:
         services, service_note = ["TODO-service"], f"TODO: the affected services; the {record.tool} record names none"
-    if request.title:
-        title, title_note = clean(request.title, one_line=True), "given with --title"
-    else:
-        title, shortened = one_line(redactor.text(record.title, one_line=True))
-        title_note = f"TODO: {shortened}: {record.title_note}" if shortened else record.title_note
-    named = bool(title)
-    if not title:
-        title, title_note = NO_TITLE, "TODO: one line: what happened, not who did it"
+    title, title_note = _title(record, request, redactor)
+    named = title != NO_TITLE
     times = site_values.times(record, events)
-    methods = settings.detection_methods
-    if not methods:
-        raise DraftError("the configuration defines no detection methods")
-    if record.automated and "automated-alert" in methods:
-        detection, detection_note = "automated-alert", record.detection_note
-    else:
-        detection = "unknown" if "unknown" in methods else methods[0]
-        detection_note = f"TODO: how it was noticed: {', '.join(methods)}"
+    detection, detection_note = _detection(record, settings)
     timeline, left_out = entries(events, redactor)
     if not timeline:
         raise DraftError(f"{record.tool} {record.reference}: no event whose text the format accepts")
@@ -118,6 +105,25 @@ def write_draft(record: Record, request: Request, mapping: Mapping, settings: Se
     check(text, path.name, settings, draft)
     write_new(path, text, COMMAND)
     return Written(path, [*taken.notes, *draft.notes])
+
+
+def _title(record: Record, request: Request, redactor: Redactor) -> tuple[str, str]:
+    """The title and its comment: --title, else the record's (masked, at most one line of 200), else a TODO."""
+    if request.title and clean(request.title, one_line=True):
+        return clean(request.title, one_line=True), "given with --title"
+    title, shortened = one_line(redactor.text(record.title, one_line=True))
+    if not title:
+        return NO_TITLE, "TODO: one line: what happened, not who did it"
+    return title, f"TODO: {shortened}: {record.title_note}" if shortened else record.title_note
+
+
+def _detection(record: Record, settings: Settings) -> tuple[str, str]:
+    methods = settings.detection_methods
+    if not methods:
+        raise DraftError("the configuration defines no detection methods")
+    if record.automated and "automated-alert" in methods:
+        return "automated-alert", record.detection_note
+    return "unknown" if "unknown" in methods else methods[0], f"TODO: how it was noticed: {', '.join(methods)}"
 
 
 def _texts(record: Record) -> list[str]:

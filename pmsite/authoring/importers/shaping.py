@@ -58,7 +58,10 @@ def markdown(text: str) -> tuple[str, list[str]]:
     if not text:
         return "", []
     flat = flatten(text)
-    tries = [(text, "")] + ([(flat, FLATTENED)] if flat != text else []) + [(flatten(_ESCAPABLE.sub(r"\\\1", text)), ESCAPED)]
+    tries = [(text, "")]
+    if flat != text:
+        tries.append((flat, FLATTENED))
+    tries.append((flatten(_ESCAPABLE.sub(r"\\\1", text)), ESCAPED))  # escaped: nothing left to nest or to open
     for candidate, todo in tries:
         short = shorten(candidate, MAX_TEXT_CHARS)
         if problem(_MARKDOWN, short) is None:
@@ -109,9 +112,10 @@ def web_url(value: str) -> tuple[str, str]:
 
 
 def evidence_text(value: str) -> tuple[str, str]:
-    """Evidence that is not a link: text the format accepts, or "" and why it was left out."""
+    """Evidence that is not a link: text the format accepts, or ""; and a TODO when shortened or left out."""
     text = shorten(value, MAX_TEXT_CHARS)
     if not text:
         return "", ""
-    found = problem(_EVIDENCE, text)
-    return (text, "") if found is None else ("", "only http(s) links and plain text are kept")
+    if problem(_EVIDENCE, text) is not None:
+        return "", "evidence left out: only http(s) links and plain text are kept"
+    return text, (f"evidence shortened to the format's {MAX_TEXT_CHARS:,} characters" if text != value else "")

@@ -39,7 +39,7 @@ class Entry:
 
 
 def entries(events: Sequence[Event], redactor: Redactor) -> tuple[list[Entry], list[str]]:
-    """The events (sorted by time) as timeline entries; and a note for any the format would not take."""
+    """The events (sorted by time) as timeline entries; and a note when the format would take none of an event's text."""
     out: list[Entry] = []
     left_out = 0
     for event in events:
@@ -60,17 +60,16 @@ def _evidence(items: Sequence[str], redactor: Redactor) -> tuple[list[str], list
     todos: list[str] = []
     for item in items:
         if is_web_url(item.strip()):
-            url, why = web_url(item)
-            if url and redactor.names_in_link(url):
-                url, why = "", "a link named a person"
+            value, why = web_url(item)
+            if value and redactor.names_in_link(value):
+                value, why = "", "a link named a person"
+            todo = f"evidence left out: {why}" if why else ""
         else:
             masked, removed = redactor.mask(item, one_line=True)
-            url, why = evidence_text(masked)
-            todos += [LINK_NAMED] if removed and url else []
-        if url:
-            kept.append(url)
-        elif why:
-            todos.append(f"evidence left out: {why}")
+            value, todo = evidence_text(masked)
+            todos += [LINK_NAMED] if removed and value else []
+        kept += [value] if value else []
+        todos += [todo] if todo else []
     return kept, todos
 
 
