@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmsite.errors import CommandError, UsageError
-from pmsite.format.ids import ID_PATTERN, RESERVED_IDS
+from pmsite.format.ids import ID_PATTERN, ID_RULE, RESERVED_IDS
 from pmsite.reading.corpus import scan_id
 from pmsite.reading.files import discover, read_source
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
@@ -117,7 +117,7 @@ def choose_id(asked: str | None, day: dt.date, taken: set[str]) -> str:
     """``asked`` (``--id``) when valid and free, else ``INC-<year>-<MMDD>`` made unique with ``-2``, ``-3`` ..."""
     if asked is not None:
         if not ID_PATTERN.match(asked) or asked.lower() in RESERVED_IDS:
-            raise UsageError(f"--id must be 3-64 letters, digits, '-' or '_', other than "
+            raise UsageError(f"--id must be {ID_RULE}, other than "
                              f"{' or '.join(sorted(RESERVED_IDS))}, got {asked!r}")
         if asked.lower() in taken:
             raise Conflict(f"the id {asked!r} is already used in the knowledge base; choose another --id")

@@ -19,8 +19,9 @@ from pmsite.authoring.importers.mapping import Mapping
 from pmsite.authoring.importers.people import person
 from pmsite.authoring.importers.record import Event, Record, Request
 from pmsite.authoring.importers.times import parse_time
-from pmsite.authoring.importers.untrusted import clean, is_web_url, key_of, shown
+from pmsite.authoring.importers.untrusted import clean, key_of, shown
 from pmsite.settings import TIMELINE_KINDS
+from pmsite.text import is_http_url
 
 TOOL = "CSV"
 COLUMNS = ("timestamp", "event", "actor", "evidence", "kind")
@@ -30,7 +31,7 @@ REQUIRED = ("timestamp", "event")
 def _evidence(value: str) -> list[str]:
     """Links separated by spaces, or one text (what the format does not accept is left out when the draft is written)."""
     parts = value.split()
-    if parts and all(is_web_url(p) for p in parts):
+    if parts and all(is_http_url(p) for p in parts):
         return parts
     text = clean(value, one_line=True)
     return [text] if text else []

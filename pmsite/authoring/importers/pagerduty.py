@@ -21,7 +21,8 @@ from pmsite.authoring.importers.mapping import Mapping
 from pmsite.authoring.importers.people import Person, person
 from pmsite.authoring.importers.record import Event, Record, Request, Source, Stamp
 from pmsite.authoring.importers.times import optional_time, parse_time
-from pmsite.authoring.importers.untrusted import clean, dig, is_web_url, shown
+from pmsite.authoring.importers.untrusted import clean, dig, shown
+from pmsite.text import is_http_url
 
 TOOL = "PagerDuty"
 SYSTEM = "PagerDuty"  # actor for what PagerDuty itself did (escalation by timeout); mappable
@@ -140,7 +141,7 @@ def _event(entry: dict[str, Any], where: str, mapping: Mapping, title: str) -> E
     elif note:
         text = f"{text}. Note: {note}"
     url = entry.get("html_url")
-    evidence = [url] if isinstance(url, str) and is_web_url(url) else []
+    evidence = [url] if isinstance(url, str) and is_http_url(url) else []
     return Event(at, text, kind, _actor(entry.get("agent"), mapping), evidence)
 
 
@@ -201,7 +202,7 @@ def read(request: Request, mapping: Mapping) -> Record:
     reference = f"incident #{number}" if isinstance(number, int) else f"incident {clean(incident.get('id'), one_line=True, limit=40)}"
     links = []
     url = incident.get("html_url")
-    if isinstance(url, str) and is_web_url(url):
+    if isinstance(url, str) and is_http_url(url):
         links.append((f"PagerDuty {reference}", url))
     return Record(
         tool=TOOL,

@@ -24,7 +24,8 @@ from pmsite.authoring.importers.people import Person, person
 from pmsite.authoring.importers.record import Event, Record, Request
 from pmsite.authoring.importers.slack_export import MAX_MESSAGES, SlackExport
 from pmsite.authoring.importers.times import from_epoch
-from pmsite.authoring.importers.untrusted import clean, dig, is_web_url, shown
+from pmsite.authoring.importers.untrusted import clean, dig, shown
+from pmsite.text import is_http_url
 
 TOOL = "Slack"
 BOT = "Chat integration"  # actor for a bot or an app's message, unless mapped
@@ -65,7 +66,7 @@ def _plain(text: str, mention: Callable[[str], str]) -> str:
             return label or ""
         if target.startswith("mailto:"):
             return EMAIL_REMOVED
-        if is_web_url(target):
+        if is_http_url(target):
             return f"{label} ({target})" if label and label != target else target
         return label or target
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pmsite.authoring.importers.masking import Redactor
 from pmsite.authoring.importers.record import Event
 from pmsite.authoring.importers.shaping import evidence_text, markdown, web_url
-from pmsite.authoring.importers.untrusted import is_web_url
 from pmsite.format.document import MAX_DOCUMENT_CHARS
+from pmsite.text import is_http_url
 
 LINK_NAMED = "a link that named a person was removed"
 
@@ -59,7 +59,7 @@ def _evidence(items: Sequence[str], redactor: Redactor) -> tuple[list[str], list
     kept: list[str] = []
     todos: list[str] = []
     for item in items:
-        if is_web_url(item.strip()):
+        if is_http_url(item.strip()):
             value, why = web_url(item)
             if value and redactor.names_in_link(value):
                 value, why = "", "a link named a person"

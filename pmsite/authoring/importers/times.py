@@ -1,6 +1,6 @@
-"""Times in a record: ISO 8601 with an offset, or Slack's seconds since 1970; always within the format's range.
+"""Times in a record: the format's timestamps, or Slack's seconds since 1970; always within the format's range.
 
-:func:`parse_time` is the one rule for a written timestamp, so it can follow the format's.
+A written timestamp follows the format's one rule (:mod:`pmsite.dates`), with its message.
 """
 
 from __future__ import annotations
@@ -12,20 +12,17 @@ from typing import Any
 
 from pmsite.authoring.importers.errors import DraftError
 from pmsite.authoring.importers.untrusted import shown
-from pmsite.dates import DATE_RANGE, plausible
+from pmsite.dates import DATE_RANGE, TIMESTAMP_RULE, DateProblem, parse_timestamp, plausible
 
 
 def parse_time(value: Any, where: str) -> dt.datetime:
-    """An ISO 8601 timestamp with an offset (``Z`` or ``+02:00``), kept in its own offset."""
+    """A timestamp of the format's one rule (:func:`pmsite.dates.parse_timestamp`), kept in its own offset."""
     if not isinstance(value, str) or not value.strip():
-        raise DraftError(f"{where}: expected a timestamp with an offset, got {shown(value)}")
+        raise DraftError(f"{where}: expected {TIMESTAMP_RULE}, got {shown(value)}")
     try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise DraftError(f"{where}: expected an ISO 8601 timestamp with an offset, got {shown(value)}") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise DraftError(f"{where}: expected a timestamp with an offset (Z or +hh:mm), got {shown(value)} without one")
-    return _in_range(moment, value, where)
+        return parse_timestamp(value)
+    except DateProblem as exc:
+        raise DraftError(f"{where}: expected {exc.expected}, got {shown(value)}{exc.suffix}") from None
 
 
 def optional_time(value: Any, where: str) -> dt.datetime | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from typing import Any
+
+from pmsite.text import is_invisible
 
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n", "\t": " ", "\v": " ", "\f": " "})
 # Terminal colour and hyperlink sequences (CSI and OSC, 7- and 8-bit) in pasted CI output: removed whole.
@@ -17,12 +18,6 @@ _ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\
 # Control characters, unpaired surrogates, bidirectional overrides, BOMs and non-characters:
 # invisible or misleading in a review, and some are not allowed in YAML at all.
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # letters that show nothing, as the format counts them
-
-
-def invisible(ch: str) -> bool:
-    """A character that shows nothing: the format refuses a text of only these, or a line that starts or ends with one."""
-    return ch.isspace() or ch in _FILLERS or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
 def clean(value: Any, *, one_line: bool = False, limit: int = 0) -> str:
@@ -38,9 +33,9 @@ def clean(value: Any, *, one_line: bool = False, limit: int = 0) -> str:
     joined = "\n".join(line.rstrip() for line in text.split("\n"))
     text = " ".join(joined.split()) if one_line else re.sub(r"\n{3,}", "\n\n", joined)
     start, end = 0, len(text)
-    while start < end and invisible(text[start]):
+    while start < end and is_invisible(text[start]):
         start += 1
-    while end > start and invisible(text[end - 1]):
+    while end > start and is_invisible(text[end - 1]):
         end -= 1
     return shorten(text[start:end], limit) if limit else text[start:end]
 
@@ -80,8 +75,3 @@ def dig(value: Any, *keys: str | int) -> Any:
 def key_of(value: Any) -> str:
     """How the mapping compares names: case and spacing do not matter."""
     return " ".join(str(value).split()).casefold()
-
-
-def is_web_url(text: str) -> bool:
-    """Looks like an http(s) link (whether the format accepts it is :mod:`.shaping`'s question)."""
-    return bool(re.fullmatch(r"https?://[^\s/?#]+[^\s]*", text))
