@@ -94,6 +94,7 @@ class Engine:
         self.corpus: Corpus | None = None
         self.tickets: dict[str, TrackedState] = {}  # the tracker's states by ticket URL, from the state file
         self.tickets_warning = ""
+        self.ignored_files: list[str] = []  # dot files beside the post-mortems, never read (see reading.files.discover)
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
         self.search_index = SiteSearch(lambda: incident_records(self._analysed()))
@@ -116,7 +117,9 @@ class Engine:
     def load(self) -> Corpus:
         """Read and check every file under the incidents folder (cached between rebuilds), and the tracker's
         state file when the site has a tracker: a file that cannot be used is an error like a post-mortem's."""
-        paths = discover(self.incidents_path) if self.incidents_path.is_dir() else []
+        skipped: list[Path] = []
+        paths = discover(self.incidents_path, skipped) if self.incidents_path.is_dir() else []
+        self.ignored_files = sorted(display_path(path, self.base) for path in skipped)
         self.corpus = load_corpus(
             paths, self.settings, base=self.base, docs_dir=self.docs_dir, cache=self.cache.files, roots=[self.incidents_path]
         )

@@ -135,6 +135,8 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             log.warning(problem.format())
         for warning in engine.tracker_warnings():
             log.warning(warning)
+        if engine.ignored_files:
+            log.info(publishing.ignored_note(engine.ignored_files))
         allowed = list(self.config.publish_incident_files)
         for file in list(files):
             if not publishing.publishes_incident_file(file.src_uri, engine.incidents_dir, allowed):

@@ -229,6 +229,8 @@ def generate(config_file: Path | None, out: Path | None = None) -> Generated:
         say("WARNING", problem.format())
     for warning in engine.tracker_warnings():
         say("WARNING", warning)
+    if engine.ignored_files:
+        say("INFO", publishing.ignored_note(engine.ignored_files))
     try:
         builder = engine.plan()
     except PageCollision as exc:
