@@ -21,6 +21,7 @@ from pmsite.analysis.actions import TrackedState
 from pmsite.analysis.checklist import Finding, checks, findings, warnings_for
 from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
 from pmsite.analysis.tickets import TicketStates, read_ticket_states
+from pmsite.errors import PmsiteError
 from pmsite.format.document import Document
 from pmsite.problems import Problem
 from pmsite.reading.corpus import Corpus, load_corpus
@@ -198,7 +199,15 @@ class Engine:
         return self.builder is not None and src_uri in self.builder.specs
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
-        return self._planned().render(src_uri, edit_url=edit_url)
+        """A page's HTML. Validation keeps Markdown far from any recursion limit; should a renderer still reach
+        one (an extension of the site's, a thread with a small stack), the error names the page's source."""
+        builder = self._planned()
+        try:
+            return builder.render(src_uri, edit_url=edit_url)
+        except RecursionError:
+            spec = builder.specs[src_uri]
+            raise PmsiteError(f"{spec.source_uri or src_uri}: the page could not be rendered: its Markdown nests deeper "
+                              "than Python-Markdown can follow; shorten the nesting of emphasis, links or lists") from None
 
     def data(self) -> DataFiles:
         """The data files of this build (incidents.json, the calendar, the feed, the listings' data, assets)."""
