@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean, median
 
@@ -75,12 +75,6 @@ def middle(values: Sequence[float]) -> float | None:
 
 def average(values: Sequence[float]) -> float | None:
     return round(mean(values), 1) if values else None
-
-
-def closed_rate(actions: Iterable[Action]) -> float | None:
-    """Done or won't do, as a share of all items."""
-    every = list(actions)
-    return rate(sum(1 for a in every if not a.open), len(every))
 
 
 def _month_start(day: dt.date, back: int = 0) -> dt.date:
@@ -166,7 +160,9 @@ class TeamRow:
     """One owner's items: open and overdue today, opened and closed in the review's months, completion."""
 
     team: str
-    actions: list[Action] = field(default_factory=list)
+    total: int = 0
+    done: int = 0
+    wont_do: int = 0
     open: int = 0
     overdue: int = 0
     opened: int = 0  # in the review's months
@@ -174,7 +170,8 @@ class TeamRow:
 
     @property
     def completion(self) -> float | None:
-        return completion_rate(self.actions)
+        """Done ÷ (all − won't do), over all the team's items."""
+        return rate(self.done, self.total - self.wont_do)
 
 
 @dataclass
@@ -212,44 +209,65 @@ class ActionReview:
 
 
 def action_review(kb: KnowledgeBase) -> ActionReview:
-    """The review of every published action on the knowledge base's reference date."""
+    """The review of every published action on the knowledge base's reference date (one pass over the items)."""
     today = kb.today
     priorities = kb.settings.priorities
     every = [a for inc in kb.incidents for a in inc.actions]
-    opened = {id(a): opened_on(a) for a in every}
 
     since = _month_start(today, FULL_MONTHS)
-    months: dict[str, Month] = {}
+    months: dict[tuple[int, int], Month] = {}
     for back in range(FULL_MONTHS + 1):
         first = _month_start(today, back)
-        key = month_key(first)
-        months[key] = Month(key, first, today if back == 0 else _month_end(first), back == 0)
+        months[(first.year, first.month)] = Month(month_key(first), first, today if back == 0 else _month_end(first), back == 0)
     earlier: dict[int, Earlier] = {}
 
     def year(day: dt.date) -> Earlier:
         if day.year not in earlier:
-            first = dt.date(day.year, 1, 1)
-            last = min(dt.date(day.year, 12, 31), since - dt.timedelta(days=1))
-            earlier[day.year] = Earlier(first, last)
+            earlier[day.year] = Earlier(dt.date(day.year, 1, 1), min(dt.date(day.year, 12, 31), since - dt.timedelta(days=1)))
         return earlier[day.year]
 
-    opened_later = closed_later = closed_undated = 0
+    opened: dict[int, dt.date] = {}
+    teams: dict[str, TeamRow] = {}
+    done_days: dict[str, list[int]] = defaultdict(list)
+    open_items: list[Action] = []
+    done = wont_do = overdue = opened_later = closed_later = closed_undated = 0
     for a in every:
-        start = opened[id(a)]
+        start = opened[id(a)] = opened_on(a)
+        is_open = a.open
+        closed = None if is_open else a.completed_on
+        team = teams.get(a.item.owner)
+        if team is None:
+            team = teams[a.item.owner] = TeamRow(a.item.owner)
+        team.total += 1
         if start > today:
             opened_later += 1
         elif start >= since:
-            months[month_key(start)].opened.append(a)
+            months[(start.year, start.month)].opened.append(a)
+            team.opened += 1
         else:
             year(start).opened += 1
-        if not a.open:
-            closed = a.completed_on
+        if is_open:
+            open_items.append(a)
+            team.open += 1
+            if a.overdue:
+                overdue += 1
+                team.overdue += 1
+        else:
+            if a.done:
+                done += 1
+                team.done += 1
+                if a.days_to_close is not None:
+                    done_days[a.item.priority].append(a.days_to_close)
+            elif a.wont_do:
+                wont_do += 1
+                team.wont_do += 1
             if closed is None:
                 closed_undated += 1
             elif closed > today:
                 closed_later += 1
             elif closed >= since:
-                months[month_key(closed)].closed.append(a)
+                months[(closed.year, closed.month)].closed.append(a)
+                team.closed += 1
             else:
                 row = year(closed)
                 row.closed += 1
@@ -257,7 +275,7 @@ def action_review(kb: KnowledgeBase) -> ActionReview:
         if became_overdue(a, today):
             due = a.item.due
             if due >= since:
-                months[month_key(due)].became_overdue.append(a)
+                months[(due.year, due.month)].became_overdue.append(a)
             else:
                 year(due).became_overdue += 1
     for m in months.values():
@@ -268,40 +286,22 @@ def action_review(kb: KnowledgeBase) -> ActionReview:
         for y in range(min(earlier), since.year + (1 if since.month > 1 else 0)):
             year(dt.date(y, 1, 1))
 
-    open_items = [a for a in every if a.open]
     position = {id(a): i for i, a in enumerate(review_order(open_items, priorities))}
     oldest = sorted(open_items, key=lambda a: (opened[id(a)], position[id(a)]))[:OLDEST_SHOWN]
-
-    done_days: dict[str, list[int]] = defaultdict(list)
-    for a in every:
-        if a.done and a.days_to_close is not None:
-            done_days[a.item.priority].append(a.days_to_close)
     windows = kb.settings.priority_windows
     listed = list(priorities) + sorted(p for p in done_days if p not in priorities)
     times = [PriorityTimes(p, windows.get(p), sorted(done_days.get(p, []))) for p in listed]
-
-    teams: dict[str, TeamRow] = {}
-    for a in every:
-        team = teams.setdefault(a.item.owner, TeamRow(a.item.owner))
-        team.actions.append(a)
-        team.open += a.open
-        team.overdue += a.overdue
-        team.opened += since <= opened[id(a)] <= today
-        closed = a.completed_on
-        team.closed += not a.open and closed is not None and since <= closed <= today
-
-    done = [a for a in every if a.done]
     return ActionReview(
         today=today,
         since=since,
         actions=every,
-        done=len(done),
-        wont_do=sum(1 for a in every if a.wont_do),
+        done=done,
+        wont_do=wont_do,
         open=len(open_items),
-        overdue=sum(1 for a in every if a.overdue),
-        completion=completion_rate(every),
-        closed_rate=closed_rate(every),
-        median_days_to_close=middle([a.days_to_close for a in done if a.days_to_close is not None]),
+        overdue=overdue,
+        completion=completion_rate(every),  # the open-actions page's figure, by the same function
+        closed_rate=rate(done + wont_do, len(every)),
+        median_days_to_close=middle([d for days in done_days.values() for d in days]),
         months=list(months.values()),
         earlier=[earlier[y] for y in sorted(earlier, reverse=True)],
         opened_later=opened_later,
