@@ -57,11 +57,6 @@ def state_word(action: Action) -> str:
     return LABELS[action.meaning]
 
 
-def written_word(action: Action) -> str:
-    """What the status written in the post-mortem means, in words (it differs from a synced tracker's when drifted)."""
-    return LABELS[action.written]
-
-
 def days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -139,7 +134,6 @@ def review_context(plan: SitePlan) -> dict[str, Any]:
         "listed": LISTED,
         "ticket_of": ticket_of,
         "state_word": state_word,
-        "written_word": written_word,
         "opened_on": opened_on,
         "age": age,
         "days": days,
