@@ -96,6 +96,7 @@ def test_an_edit_rewrites_only_the_pages_it_changes_and_the_result_is_the_full_b
         "incidents/inc-2024-0401/index.html",  # shares orders-db: lists the edited title as related
         "incidents/index.html",  # the catalog row
         "patterns/index.html",
+        "review/index.html",  # the monthly review: corpus-wide figures, fingerprinted with the whole corpus
         "services/mobile-api/index.html",
         "services/orders-db/index.html",
     ]

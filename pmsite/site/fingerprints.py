@@ -4,7 +4,7 @@ When a page's digest is the same in two builds with the same templates, settings
 reference date, its HTML is the same. Conservative by design: an incident page changes with
 its own source and the source of any incident it lists as related; a listing page with the
 rows it shows and its filters; a category or service page with any of its incidents; the
-patterns and history pages, and the first page of open actions (its figures), with any incident.
+patterns, history and monthly review pages, and the first page of open actions (its figures), with any incident.
 """
 
 from __future__ import annotations
