@@ -235,11 +235,12 @@ def crowded_cells(pg: Any) -> dict[str, Any]:
 CROWDED_PAGES = ["incidents/", "categories/code-defect/", "services/checkout/", "incidents/?q=ten+services"]
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
-def test_a_row_of_ten_services_stays_a_row(browser, odd_url, width: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("width", "scheme"), [("laptop", "light"), ("phone", "dark")])
+def test_a_row_of_ten_services_stays_a_row(browser, odd_url, width: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
     """Static rows (catalog, category, service page) and rows the filter script renders from the catalog's JSON
-    alike: the first two names and "+N more" to the incident page, at most four lines at 1280 px, two at 390."""
-    pg = open_page(browser, odd_url, width)
+    alike: the first two names and "+N more" to the incident page, at most four lines at 1280 px, two at 390;
+    nothing for axe to report."""
+    pg = open_page(browser, odd_url, width, scheme)
     most = {"laptop": 4, "phone": 2}[width]
     try:
         for url in CROWDED_PAGES:
@@ -254,7 +255,8 @@ def test_a_row_of_ten_services_stays_a_row(browser, odd_url, width: str) -> None
             assert found["services"]["lines"] <= most and found["causes"]["lines"] <= most, (url, found)
             assert found["box"][0] <= found["box"][1], (url, found)  # the table stays in its column
             assert {k: v for k, v in pg.evaluate(LAYOUT_JS, width == "laptop").items() if v} == {}, url
-            pg.screenshot(path=str(SCREENSHOTS / f"crowded-{url.strip('/').split('/')[0].split('?')[0]}-{WIDTHS[width][0]}.png"), full_page=True)
+            assert axe_findings(pg) == [], url
+            pg.screenshot(path=str(SCREENSHOTS / f"crowded-{url.strip('/').split('/')[0].split('?')[0]}-{WIDTHS[width][0]}-{scheme}.png"), full_page=True)
         # three names are shown whole; the incident page and the filters name all ten
         pg.goto(odd_url + "incidents/", wait_until="networkidle")
         quoted = pg.eval_on_selector_all(f"{ROWS} .pm-col-services", "cs => cs.map(c => c.textContent)")
@@ -371,6 +373,7 @@ def test_search_facets_take_any_author_value(browser, odd_url) -> None:  # type:
         open_search(pg, odd_url, "backslashes")
         assert "Quotes & backslashes <b>in</b> names" in results(pg)
         assert sorted(facet(pg, "Service")) == [("100% done", False), ('a\\"b', False), ("back\\slash", False), ('say "hi"', False)]
+        assert axe_findings(pg) == []
         for value in QUOTED:
             choose(pg, "Service", value)
             assert results(pg) == ["Quotes & backslashes <b>in</b> names"], value
@@ -396,6 +399,7 @@ def test_a_shared_link_to_a_value_that_is_gone_says_so(browser, odd_url) -> None
         assert ids_shown(pg) == []
         assert pg.input_value("select[name=service]") == "old-name"
         assert pg.eval_on_selector("select[name=service]", "s => s.selectedOptions[0].textContent") == "old-name (not found)"
+        assert axe_findings(pg) == []
         pg.select_option("select[name=service]", "checkout")
         wait_status(pg, "1 incident of 4 matches.")
         assert pg.locator("select[name=service] option[data-pm-missing]").count() == 0
