@@ -108,7 +108,8 @@ ODD_DOCS: dict[str, dict[str, Any]] = {
         mitigated_at="2024-05-01T10:20:00Z", resolved_at="2024-05-01T10:30:00Z", published_on="2024-05-03",
         review_meeting_on="2024-05-02", checklist_ignore=["PM107", "PM111"],
     ),
-    "quoted.yaml": valid_doc(id="INC-O-QUOTED", title="Quotes & backslashes <b>in</b> names", services=QUOTED, teams=["ops"], tags=["quotes"]),
+    "quoted.yaml": valid_doc(id="INC-O-QUOTED", title="Quotes & backslashes <b>in</b> names", services=QUOTED, teams=["ops"], tags=["quotes"],
+                             action_items=[dict(_open_actions("Payments on-call")[0], due="2024-04-01", priority="medium")]),
     "crowded.yaml": valid_doc(id="INC-O-CROWDED", title="Ten services down after a shared config rollout", services=TEN,
                               root_causes=CAUSES, teams=["payments"], tags=["rollout"]),
     "text.yaml": valid_doc(id="INC-O-TEXT", title="Card payments disabled by a flag", summary=TEXT, services=["cards"],
@@ -271,7 +272,7 @@ def test_a_row_of_ten_services_stays_a_row(browser, odd_url, width: str, scheme:
         pg.context.close()
 
 
-@pytest.mark.parametrize("width", [800, 1024])
+@pytest.mark.parametrize("width", [800, 920, 1160])
 def test_listings_fit_a_window_between_phone_and_laptop(browser, odd_url, width: int) -> None:  # type: ignore[no-untyped-def]
     """A laptop at 125 % zoom (1024 px) or a half-screen window: the seven columns wrap or become cards, the
     page never scrolls sideways and no table runs under the table of contents."""
@@ -322,7 +323,7 @@ def test_prototype_names_filter_like_any_other_name(browser, odd_url) -> None:  
         # open actions: owner and team
         for field, value in [("owner", "toString"), ("team", "__proto__"), ("team", "constructor")]:
             pg.goto(odd_url + "actions/?" + urlencode({field: value}), wait_until="networkidle")
-            wait_status(pg, "1 open action item of 1 matches.")
+            wait_status(pg, "1 open action item of 2 matches.")
             assert ids_shown(pg) == ["INC-O-PROTO"]
         assert pg.visit.page_errors == [] and pg.visit.console_errors == []
     finally:
@@ -455,3 +456,19 @@ def test_search_indexes_and_shows_the_text_the_page_shows(browser, odd_url) -> N
         assert pg.visit.page_errors == [] and pg.visit.console_errors == []
     finally:
         pg.context.close()
+
+
+def test_the_overflowing_cell_rule_catches_what_it_describes(browser, odd_url) -> None:  # type: ignore[no-untyped-def]
+    """tests/layout.js's rule for content wider than its cell (an "overdue by N days" badge that could not wrap
+    ran under the next column of open actions at 1280 px) reports a cell broken on purpose, and only it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(odd_url + "actions/", wait_until="networkidle")
+        assert pg.evaluate(LAYOUT_JS, True)["overflowingCells"] == []
+        pg.evaluate("""() => document.querySelector("article.md-content__inner").insertAdjacentHTML("beforeend",
+            '<table><tr><td style="width:40px;max-width:40px"><span style="white-space:nowrap">badge too wide</span></td></tr></table>')""")
+        found = pg.evaluate(LAYOUT_JS, True)["overflowingCells"]
+        assert len(found) == 1 and found[0].endswith('td "badge too wide"'), found
+    finally:
+        context.close()
