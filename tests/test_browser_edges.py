@@ -179,6 +179,10 @@ def test_every_empty_state_passes_axe_in_both_palettes(browser, empty_url, width
             pg.goto(empty_url + url, wait_until="networkidle")
             text = pg.inner_text("article")
             assert all(t in text for t in texts), (url, texts)
+            if url == "patterns/":  # a heading capitalised at its start only (was "People: 0 Factors In 0 Incidents")
+                assert pg.eval_on_selector_all(".pm-factor-branch h3", "hs => hs.map(h => h.innerText)") == [
+                    "People: 0 factors in 0 incidents", "Process: 1 factor in 1 incident",
+                    "Technology: 0 factors in 0 incidents", "Environment: 0 factors in 0 incidents"]
             pg.screenshot(path=str(SCREENSHOTS / f"empty-{url.strip('/').replace('/', '-') or 'home'}-{WIDTHS[width][0]}-{scheme}.png"), full_page=True)
             if bad := axe_findings(pg):
                 found[url] = bad
@@ -257,6 +261,8 @@ def test_a_row_of_ten_services_stays_a_row(browser, odd_url, width: str, scheme:
             assert found["box"][0] <= found["box"][1], (url, found)  # the table stays in its column
             assert {k: v for k, v in pg.evaluate(LAYOUT_JS, width == "laptop").items() if v} == {}, url
             assert axe_findings(pg) == [], url
+            # ids in a run of ids are never split at a hyphen (the recurring factors of a category or service page)
+            assert pg.eval_on_selector_all(".pm-recurring a", "as => as.filter(a => a.getClientRects().length > 1).map(a => a.textContent)") == []
             pg.screenshot(path=str(SCREENSHOTS / f"crowded-{url.strip('/').split('/')[0].split('?')[0]}-{WIDTHS[width][0]}-{scheme}.png"), full_page=True)
         # three names are shown whole; the incident page and the filters name all ten
         pg.goto(odd_url + "incidents/", wait_until="networkidle")
