@@ -13,7 +13,6 @@ and ``&region=eu`` stay as written; emphasis and link targets are not words).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -113,9 +112,9 @@ def incident_record(inc: Incident, settings: Settings, markdown: MarkdownRendere
 
 
 
-def incident_records(kb: KnowledgeBase, markdown: MarkdownRenderer) -> Iterator[Record]:
-    """One by one, so the indexer starts on the first while the Markdown of the next is rendered."""
-    return (incident_record(inc, kb.settings, markdown) for inc in kb.incidents)
+def incident_records(kb: KnowledgeBase, markdown: MarkdownRenderer) -> list[Record]:
+    """``markdown``: the renderer of the pages (its conversions are kept for them)."""
+    return [incident_record(inc, kb.settings, markdown) for inc in kb.incidents]
 
 
 
