@@ -248,7 +248,7 @@ def review(config: SiteConfig, loaded: Sequence[Loaded], asked: Iterable[Loaded]
         kb = [target if p.id == doc.id else p for p in knowledge_base]
         matches = similar_to(target, kb, settings.related_limit, shown)
         found = [s for s in (_shown(m, where.get(m.profile.id), doc, config) for m in matches) if s is not None]
-        line = item.positions.of(("related",))[0] if "related" in doc.model_fields_set else item.positions.of(("id",))[0]
+        line = item.positions.of(("related",) if "related" in doc.model_fields_set else ("id",), key=True)[0]
         reviews.append(Review(item.display, doc.id, line, found))
     return reviews
 
