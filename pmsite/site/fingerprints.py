@@ -101,8 +101,9 @@ class Fingerprints:
         return kept.fingerprint
 
     def _source_digests(self) -> tuple[dict[str, str], str]:
-        """Per incident, a digest of its source; and one digest of every category's and service's slug."""
+        """Per incident, a digest of its source; and one digest of every category's, service's and team's slug."""
         if self._sources is None:
             source = {inc.id: self._digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in self.kb.incidents}
-            self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()))
+            self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()),
+                                           sorted(self.plan.team_slugs.items()))
         return self._sources
