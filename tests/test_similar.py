@@ -205,3 +205,44 @@ def test_on_the_real_post_mortems_the_named_incident_comes_first_but_once(source
     assert order[0] == first
     if source == "FACEBOOK-2021-1004":
         assert order.index("CLOUDFLARE-2019-0702") == 2
+
+
+def test_the_workflow_step_puts_the_changed_files_review_in_the_job_summary(tmp_path: Path) -> None:
+    """The pull-request step of .github/workflows/postmortems.yml, run as Actions runs it (``bash -e``) in a
+    repository whose last commit adds INC-T and a template kept aside (``_template.yaml``)."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/postmortems.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["validate"]["steps"]
+    checkout = steps[0]
+    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 2
+    [step] = [s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
+    assert step["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
+    root = knowledge_base(tmp_path)
+    target = root / "content/incidents/t.yaml"
+    body = target.read_text()
+    target.unlink()
+    env = {**os.environ, "GIT_AUTHOR_NAME": "ci", "GIT_AUTHOR_EMAIL": "ci@example.com", "GIT_COMMITTER_NAME": "ci",
+           "GIT_COMMITTER_EMAIL": "ci@example.com", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    target.write_text(body)
+    (root / "content/incidents/_template.yaml").write_text("id: TEMPLATE\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "a pull request adds INC-T")
+    summary = tmp_path / "summary.md"
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, env={**env, "GITHUB_STEP_SUMMARY": str(summary)},
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = summary.read_text()
+    assert "#### INC-T (content/incidents/t.yaml)" in text and text.count("#### ") == 1
+    assert "| 1 | [INC-B](https://kb.example.com/incidents/inc-b/) Incident B<br>2024-06-02, SEV1 · Critical |" in text
+    assert "- **warning**: content/incidents/t.yaml:1:1: PM105 no contributing factors" in text  # its checklist too
