@@ -34,10 +34,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     warnings.sort(key=lambda p: (p.file, p.line, p.column, p.code, p.field, p.message))
     problems = sorted([*errors, *warnings], key=lambda p: (p.file, p.line, p.column, p.level != "error", p.code, p.field))
     reviews = []
-    if not args.no_similar and config.incidents_path.is_dir():
-        # the files named one by one (as pre-commit and the workflow pass a pull request's files), not folders
-        named = {os.path.abspath(p) for p in args.paths if Path(p).is_file()}
-        listed = [*files, *context] if context or not args.paths else None  # the whole folder, when files_to_check listed it
+    # the files named one by one (as pre-commit and the workflow pass a pull request's files), not folders
+    named = {os.path.abspath(p) for p in args.paths if Path(p).is_file()}
+    folder = os.path.abspath(config.incidents_path)
+    whole = not args.paths or any(os.path.abspath(p) == folder for p in args.paths)  # every file read: the cache is refreshed
+    if not args.no_similar and config.incidents_path.is_dir() and (named or whole):
+        listed = [*files, *context] if context or whole else None  # the whole folder, when files_to_check listed it
         reviews = similar.review(config, corpus.loaded, [i for i in corpus.loaded if os.path.abspath(i.path) in named], listed)
     summary = (
         f"{plural(len(errors), 'error')}, {plural(len(warnings), 'warning')} in "
