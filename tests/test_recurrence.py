@@ -155,3 +155,27 @@ def test_pages_show_the_recurrence_both_ways_and_the_patterns_count_them(tmp_pat
         "INC-E A2, done 2024-03-21: Add a timeout to the payment call Came back: INC-N (2024-03-21)"]
     assert len(text("services/api/", "ol.pm-failed-fixes > li")) == 1
     assert text("services/web/", "#fixes-that-did-not-hold + p") == ["No incident came back after an action meant to prevent it was done."]
+
+
+def test_a_preview_shows_a_fix_that_stopped_holding_as_a_full_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mkdocs serve --dirty``: marking the earlier fix done rewrites both incident pages (their fingerprints
+    hold the recurrence), and the site is byte for byte what a full build makes, feeds included."""
+    from test_preview import differences, full_build, preview_build, stamps
+
+    from conftest import write_site
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site = write_site(tmp_path / "kb", {"e.yaml": earlier(status="open", completed=None), "n.yaml": later(),
+                                        "w.yaml": later(ident="INC-W", started="2024-03-25T10:00:00", services=("web",))})
+    preview = tmp_path / "preview"
+    preview_build(site, preview)
+    assert "pm-recurrence" not in (preview / "incidents/inc-n/index.html").read_text()
+    before = stamps(preview)
+    (site / "content/incidents/e.yaml").write_text(dump(earlier()))  # A2 done on 21 March: INC-N came back that day
+    preview_build(site, preview)
+    after = stamps(preview)
+    rewritten = {page for page in after if after[page] != before.get(page)}
+    assert {"incidents/inc-n/index.html", "incidents/inc-e/index.html"} <= rewritten
+    assert "Recurred after" in (preview / "incidents/inc-n/index.html").read_text()
+    full_build(site, tmp_path / "full")
+    assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
