@@ -6,7 +6,7 @@ time on each side. That keeps the analysis linear; the price is that an older in
 sharing more (two categories, say) can be left out when every list it shares holds that
 many nearer incidents sharing less. Incidents named in ``related`` (either way) come first.
 
-The order (:func:`rank_key`): shared root-cause categories, then shared services, then shared
+The order (:func:`top`): shared root-cause categories, then shared services, then shared
 tags and similar wording together (:mod:`pmsite.analysis.similarity`: each shared tag counts 1,
 the wording's cosine similarity counts up to :data:`WORDING_WEIGHT`), then closeness in time.
 """
@@ -182,6 +182,7 @@ class RelatedIndex:
                 ))
             inc.related = related
         self.bucket_keys.clear()
+        wording.forget()
 
     def reasons(self, inc: Incident, other: Incident) -> list[str]:
         words = []

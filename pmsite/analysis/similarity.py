@@ -136,53 +136,60 @@ def document_frequencies(term_lists: Iterable[Mapping[str, int]]) -> Counter[str
 
 
 class Wording:
-    """Every incident's terms and vector, by ``id()`` of the incident (incidents are compared by identity).
+    """Every incident's vector, by ``id()`` of the incident (incidents are compared by identity).
 
     Built from the last analysis (``previous``) when a live preview has one: an incident that is the
-    very same object keeps its terms, and its vector unless the weight of one of its terms changed.
-    :attr:`changed` holds the incidents (by ``id()``) whose vector is new or different: their
-    similarity to every other incident may have changed.
+    very same object keeps its vector unless the weight of one of its terms changed. :attr:`changed`
+    holds the incidents (by ``id()``) whose vector is new or different: their similarity to every
+    other incident may have changed. Only the vectors are kept (at 10,000 incidents the terms and the
+    words as written would cost as much again): a document's terms are counted again when needed, and
+    the words made while building are kept until :meth:`forget`.
     """
 
     def __init__(self, incidents: list[tuple[int, Document]], previous: Wording | None = None) -> None:
-        self.terms: dict[int, dict[str, int]] = {}
-        self.words: dict[int, dict[str, str]] = {}
-        kept = previous.terms if previous is not None else {}
-        kept_words = previous.words if previous is not None else {}
-        for key, doc in incidents:
-            if key in kept:
-                self.terms[key], self.words[key] = kept[key], kept_words[key]
-            else:
-                self.terms[key], self.words[key] = terms_and_words(words_of(doc))
+        self.docs = dict(incidents)
+        self._made: dict[int, tuple[dict[str, int], dict[str, str]]] = {}  # terms and words counted in this pass
+        kept = previous.vectors if previous is not None else {}
         self.df: Counter[str]
         if previous is not None:
             df: Counter[str] = Counter(previous.df)
-            for key in previous.terms.keys() - self.terms.keys():
-                df.subtract(previous.terms[key].keys())
-            for key in self.terms.keys() - previous.terms.keys():
-                df.update(self.terms[key].keys())
+            for key in previous.docs.keys() - self.docs.keys():
+                df.subtract(terms_of(previous.docs[key]).keys())
+            for key in self.docs.keys() - previous.docs.keys():
+                df.update(self._terms(key).keys())
             self.df = Counter({t: n for t, n in df.items() if n > 0})
         else:
-            self.df = document_frequencies(self.terms.values())
-        n = len(self.terms)
+            self.df = document_frequencies(self._terms(key) for key in self.docs)
+        n = len(self.docs)
         self.idf = {t: idf(d, n) for t, d in self.df.items()}
-        reweighted = (
-            {t for t, w in self.idf.items() if previous.idf.get(t) != w} if previous is not None else set()
-        )
+        reweighted = {t for t, w in self.idf.items() if previous.idf.get(t) != w} if previous is not None else set()
         self.vectors: dict[int, Vector] = {}
         self.changed: set[int] = set()
-        for key, terms in self.terms.items():
-            old = previous.vectors.get(key) if previous is not None else None
-            if old is not None and reweighted.isdisjoint(terms):
+        for key in self.docs:
+            old = kept.get(key)
+            if old is not None and reweighted.isdisjoint(old.weights):  # the same document: the same terms
                 self.vectors[key] = old
             else:
-                self.vectors[key] = vector(terms, self.idf)
+                self.vectors[key] = vector(self._terms(key), self.idf)
                 self.changed.add(key)
+
+    def _counted(self, key: int) -> tuple[dict[str, int], dict[str, str]]:
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = terms_and_words(words_of(self.docs[key]))
+        return made
+
+    def _terms(self, key: int) -> dict[str, int]:
+        return self._counted(key)[0]
+
+    def forget(self) -> None:
+        """Drop the terms and words counted so far (the vectors stay)."""
+        self._made = {}
 
     def similarity(self, a: int, b: int) -> float:
         return self.vectors[a].cosine(self.vectors[b])
 
     def shared_words(self, a: int, b: int, limit: int = SHOWN_WORDS) -> list[str]:
         """The words two incidents share that weigh most, as ``a`` writes them."""
-        shown = self.words[a]
+        shown = self._counted(a)[1]
         return [shown[t] for t in self.vectors[a].shared(self.vectors[b], limit)]
