@@ -83,14 +83,13 @@ def _z(ts: dt.datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def make_document(rng: random.Random, index: int, start: dt.datetime, earlier: list[Repeatable], settings: Settings) -> tuple[dict, Repeatable]:
-    """One post-mortem, and what a later one may repeat of it; ``earlier``: the published ones before it, oldest first.
-
-    About one in seven names an earlier incident in ``related``, as an author does who knows
-    the failure came back: it repeats one of the last 200 published incidents (the same
-    first service, root-cause category and failing part), and names it.
-    """
-    repeats = rng.choice(earlier[-200:]) if earlier and rng.random() < 0.15 else None
+def make_document(rng: random.Random, index: int, start: dt.datetime, earlier: list[Repeatable], settings: Settings,
+                  repeats: Repeatable | None = None) -> tuple[dict, Repeatable]:
+    """One post-mortem, and what a later one may repeat of it; ``earlier``: the published ones before it,
+    oldest first. ``repeats``: the earlier incident whose failure this one repeats (the same first
+    service, root-cause category and failing part), named in ``related`` as an author who knows the
+    failure came back names it. ``rng`` is drawn from the same way either way, so the rest of the
+    corpus does not depend on which incidents repeat."""
     svc_count = rng.choices([1, 2, 3], weights=[55, 35, 10])[0]
     services = rng.sample(SERVICES, svc_count)
     if repeats is not None:
@@ -106,12 +105,16 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, earlier: l
     published = resolved.date() + dt.timedelta(days=rng.choice([1, 2, 2, 3, 4, 5]))
     doc_id = f"INC-{start.year}-{index:05d}"
     categories = list(CAUSES)
-    cats = [repeats.category if repeats is not None else rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]]
+    cats = [rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]]
     if rng.random() < 0.3:
         other = rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]
         if other not in cats:
             cats.append(other)
-    part = repeats.part if repeats is not None else rng.choice(PARTS)
+    if repeats is not None:  # as many root causes as drawn (each draws its whys), the repeated one first
+        cats = [repeats.category, *(c for c in cats if c != repeats.category)][: len(cats)]
+    part = rng.choice(PARTS)
+    if repeats is not None:
+        part = repeats.part
     events: list[dict[str, Any]] = [
         {"at": _z(start), "event": f"A change to `{svc}` started rolling out", "actor": "Deployment pipeline", "kind": "trigger",
          "evidence": f"https://deploys.example.com/{svc}/runs/{rng.randint(1000, 99999)}"},
@@ -210,6 +213,8 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, earlier: l
     if pct is not None:
         doc["impact"]["users_affected_pct"] = pct
         doc["impact"]["users_affected"] = int(pct * 12000)
+    if earlier and rng.random() < 0.15:  # the draws that once chose a random id here: kept, so the corpus stays the same
+        rng.choice(earlier[-200:])
     if repeats is not None:
         doc["related"] = [repeats.id]
     return doc, Repeatable(doc_id, svc, cats[0], part)
@@ -225,9 +230,11 @@ def generate(count: int, seed: int, folder: Path, settings: Settings | None = No
     starts = sorted(first + dt.timedelta(seconds=rng.randint(0, span_days * 86400)) for _ in range(count))
     earlier: list[Repeatable] = []
     written = []
+    chooser = random.Random(f"{seed}: which incidents repeat an earlier one")  # apart from rng: it leaves the rest as it was
     for index, start in enumerate(starts, start=1):
         start = start.replace(microsecond=0)
-        doc, repeatable = make_document(rng, index, start, earlier, settings)
+        repeats = chooser.choice(earlier[-200:]) if earlier and chooser.random() < 0.15 else None
+        doc, repeatable = make_document(rng, index, start, earlier, settings, repeats)
         if doc["status"] == "published":
             earlier.append(repeatable)
         path = folder / str(start.year) / f"{start.date().isoformat()}-{doc['id'].lower()}.yaml"
