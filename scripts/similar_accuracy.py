@@ -6,7 +6,8 @@ For a folder of post-mortems (the real ones of tests/fixtures/real, or ``pmsite 
 
 review    for every published post-mortem that names others in ``related``, the ranking ``pmsite validate``
           shows (every other published incident compared): is a named incident first, and where does the
-          first one named come (median); both with the wording (now) and without (ties by time, as before)
+          first one named come (median, looked for among the first 100); both with the wording (now) and
+          without (ties by time, as before)
 site      every explicit ``related`` removed, the knowledge base analysed as the site does (candidate
           windows, ``related_limit`` per page): how many of the named pairs the site still links (either
           page lists the other), and how many are first on the page of the one that named them
@@ -30,6 +31,8 @@ from pmsite.reading.corpus import load_corpus
 from pmsite.reading.files import discover
 from pmsite.settings import Settings
 
+DEPTH = 100  # how far down the review's ranking a named incident is looked for (further down counts as 101)
+
 
 def measure(folder: Path, weight: float, limits: list[int]) -> dict[str, object]:
     settings = Settings()
@@ -44,11 +47,11 @@ def measure(folder: Path, weight: float, limits: list[int]) -> dict[str, object]
         idfs = weights_of(kb)
         first, positions = 0, []
         for source in sorted({a for a, _ in named}):
-            order = [m.profile.id for m in similar_to(profiles[source], kb, len(kb), idfs=idfs)]
+            order = [m.profile.id for m in similar_to(profiles[source], kb, DEPTH, idfs=idfs)]
             targets = [b for a, b in named if a == source]
             for target in targets:
                 first += bool(order) and order[0] == target
-            positions.append(min((order.index(t) + 1 for t in targets if t in order), default=len(kb)))
+            positions.append(min((order.index(t) + 1 for t in targets if t in order), default=DEPTH + 1))
         stripped = [(d.model_copy(update={"related": []}), d.id) for d in docs]
         site = {}
         for limit in limits:
