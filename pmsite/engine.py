@@ -17,13 +17,16 @@ from typing import Any
 
 from markupsafe import escape
 
+from pmsite.analysis.actions import TrackedState
 from pmsite.analysis.checklist import Finding, checks, findings, warnings_for
 from pmsite.analysis.knowledge_base import KnowledgeBase, build_knowledge_base
+from pmsite.analysis.tickets import TicketStates, read_ticket_states
+from pmsite.errors import PmsiteError
 from pmsite.format.document import Document
 from pmsite.problems import Problem
 from pmsite.reading.corpus import Corpus, load_corpus
 from pmsite.reading.documents import FileCache
-from pmsite.reading.files import discover, folder_stamp
+from pmsite.reading.files import discover, display_path, folder_stamp
 from pmsite.settings import Settings
 from pmsite.site.builder import SiteBuilder, SiteMemo
 from pmsite.site.datafiles import DataFile, DataFiles, KeptEntries
@@ -41,12 +44,13 @@ class BuildCache:
     """What a live preview keeps between rebuilds; each piece is reused only for the very same inputs."""
 
     files: FileCache = field(default_factory=FileCache)  # parsed files, by path and stat
-    findings: dict[int, tuple[Document, Settings, list[Finding]]] = field(default_factory=dict)  # by id() of the document
+    findings: dict[int, tuple[Document, Settings, dict[str, TrackedState], list[Finding]]] = field(default_factory=dict)  # by id() of the document
     knowledge_base: KnowledgeBase | None = None  # the last analysis: unchanged documents keep their incidents
     last_good: Corpus | None = None  # what a preview keeps serving while a file has errors
     site: SiteMemo = field(default_factory=SiteMemo)
     entries: KeptEntries = field(default_factory=KeptEntries)
     markdown: tuple[str, dict[str, str]] | None = None  # (extensions and their configuration, text -> HTML)
+    ticket_states: tuple[tuple[object, ...], TicketStates] | None = None  # (the state file's stamp, what it says)
     templates: tuple[str, Templates] | None = None  # (stamp of the template files, compiled templates)
 
 
@@ -89,6 +93,9 @@ class Engine:
             self.cache.templates = (self.templates_stamp, Templates(override_dirs or []))
         self.templates = self.cache.templates[1]
         self.corpus: Corpus | None = None
+        self.tickets: dict[str, TrackedState] = {}  # the tracker's states by ticket URL, from the state file
+        self.tickets_warning = ""
+        self.ignored_files: list[str] = []  # dot files beside the post-mortems, never read (see reading.files.discover)
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
         self.search_index = SiteSearch(lambda: incident_records(self._analysed()))
@@ -109,12 +116,44 @@ class Engine:
         return self.docs_dir / self.incidents_dir
 
     def load(self) -> Corpus:
-        """Read and check every file under the incidents folder (cached between rebuilds)."""
-        paths = discover(self.incidents_path) if self.incidents_path.is_dir() else []
+        """Read and check every file under the incidents folder (cached between rebuilds), and the tracker's
+        state file when the site has a tracker: a file that cannot be used is an error like a post-mortem's."""
+        skipped: list[Path] = []
+        paths = discover(self.incidents_path, skipped) if self.incidents_path.is_dir() else []
+        self.ignored_files = sorted(display_path(path, self.base) for path in skipped)
         self.corpus = load_corpus(
             paths, self.settings, base=self.base, docs_dir=self.docs_dir, cache=self.cache.files, roots=[self.incidents_path]
         )
+        problem = self._load_ticket_states()
+        if problem is not None:
+            self.corpus.problems.append(problem)
         return self.corpus
+
+    def _load_ticket_states(self) -> Problem | None:
+        """The tracker's states from the state file, kept between rebuilds while the file stays the same."""
+        tracker = self.settings.tracker
+        self.tickets, self.tickets_warning = {}, ""
+        if tracker is None:
+            return None
+        try:
+            path = tracker.state_path(self.base, self.docs_dir)
+            info = path.stat()
+            stamp: tuple[object, ...] = (str(path), info.st_mtime_ns, info.st_size, tracker)
+        except (ValueError, OSError):
+            stamp = ()  # no file yet, or a state_file the option refuses: read_ticket_states says which
+        kept = self.cache.ticket_states
+        if kept is None or not stamp or kept[0] != stamp:
+            kept = self.cache.ticket_states = (stamp, read_ticket_states(tracker, self.base, self.docs_dir))
+        found = kept[1]
+        shown = display_path(found.path, self.base) if found.path else "mkdocs.yml"
+        if found.error:
+            return Problem(shown, 1, 1, "", found.error)
+        self.tickets, self.tickets_warning = found.states, found.warning and f"{shown}: {found.warning}"
+        return None
+
+    def tracker_warnings(self) -> list[str]:
+        """What the front ends warn of besides the checklist: a state file read from another tracker."""
+        return [self.tickets_warning] if self.tickets_warning else []
 
     def checklist_warnings(self) -> list[Problem]:
         """The quality checklist's warnings for every valid document of the corpus."""
@@ -131,7 +170,7 @@ class Engine:
         for key in [k for k in self.cache.findings if k not in kept]:  # files edited or removed since
             del self.cache.findings[key]
         # The last build's analysis, kept between rebuilds: an edit recomputes only the related lists it reaches.
-        self.kb = self.cache.knowledge_base = build_knowledge_base(docs, self.settings, self.cache.knowledge_base)
+        self.kb = self.cache.knowledge_base = build_knowledge_base(docs, self.settings, self.cache.knowledge_base, self.tickets)
         self.builder = SiteBuilder(
             self.kb,
             self.templates,
@@ -147,9 +186,10 @@ class Engine:
         """Checklist findings, computed once per document and build (warnings and the page panel share them)."""
         key = id(doc)
         entry = self.cache.findings.get(key)
-        if entry is None or entry[1] != self.settings:  # the entry keeps its document alive: same id, same document
-            entry = self.cache.findings[key] = (doc, self.settings, findings(doc, self.settings))
-        return entry[2]
+        # the entry keeps its document alive (same id, same document); the states are the same object while the file is
+        if entry is None or entry[1] != self.settings or entry[2] is not self.tickets:
+            entry = self.cache.findings[key] = (doc, self.settings, self.tickets, findings(doc, self.settings, self.tickets))
+        return entry[3]
 
     def fingerprints(self) -> dict[str, str]:
         """Per generated page, a digest of what it is made of (see :mod:`pmsite.site.fingerprints`)."""
@@ -159,7 +199,15 @@ class Engine:
         return self.builder is not None and src_uri in self.builder.specs
 
     def render(self, src_uri: str, *, edit_url: str | None = None) -> RenderedPage:
-        return self._planned().render(src_uri, edit_url=edit_url)
+        """A page's HTML. Validation keeps Markdown far from any recursion limit; should a renderer still reach
+        one (an extension of the site's, a thread with a small stack), the error names the page's source."""
+        builder = self._planned()
+        try:
+            return builder.render(src_uri, edit_url=edit_url)
+        except RecursionError:
+            spec = builder.specs[src_uri]
+            raise PmsiteError(f"{spec.source_uri or src_uri}: the page could not be rendered: its Markdown nests deeper "
+                              "than Python-Markdown can follow; shorten the nesting of emphasis, links or lists") from None
 
     def data(self) -> DataFiles:
         """The data files of this build (incidents.json, the calendar, the feed, the listings' data, assets)."""

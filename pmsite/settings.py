@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmsite.dates import DATE_RULE, DateProblem, in_range, parse_date
-from pmsite.statuses import CLOSED, DEFAULT_ACTION_STATUSES, OPEN, Meaning, parse_action_statuses
+from pmsite.statuses import CLOSED, DEFAULT_ACTION_STATUSES, LABELS, OPEN, Meaning, parse_action_statuses
+from pmsite.tracker_config import TrackerConfig, parse_tracker_config
 
 DEFAULT_SEVERITIES: dict[int | str, str] = {
     1: "SEV1 · Critical",
@@ -53,8 +54,9 @@ TIMELINE_KINDS = (
     "communication",
     "other",
 )
-# Target windows in days: critical 1 week, high 4 weeks, medium 2 months, low 3 months.
-DEFAULT_PRIORITY_WINDOWS = {"critical": 7, "high": 28, "medium": 61, "low": 92}
+# Target windows in days, from the incident's resolution: the due date's limit (PM111) and the time-to-close
+# target of the figures (critical 1 week, high 4 weeks, medium 60 days, low 90 days).
+DEFAULT_PRIORITY_WINDOWS = {"critical": 7, "high": 28, "medium": 60, "low": 90}
 
 # Phrase -> a systemic rewording the warning suggests.
 DEFAULT_BLAMING_PHRASES: dict[str, str] = {
@@ -147,6 +149,7 @@ class Settings:
     vague_actions: tuple[str, ...] = DEFAULT_VAGUE_ACTIONS
     max_file_bytes: int = 1024 * 1024
     max_depth: int = 20
+    tracker: TrackerConfig | None = None  # where action items are tracked; its state file says their state
 
     @property
     def today(self) -> dt.date:
@@ -161,6 +164,10 @@ class Settings:
     def status_meaning(self, word: str) -> Meaning:
         """What an action status word means on this site (see :mod:`pmsite.statuses`)."""
         return self.action_statuses.get(word, OPEN)
+
+    def status_word(self, meaning: Meaning) -> str:
+        """The word this site writes for a meaning (the first configured one), else the meaning's own label."""
+        return next((word for word, m in self.action_statuses.items() if m == meaning), LABELS[meaning])
 
     @property
     def closed_statuses(self) -> frozenset[str]:
@@ -188,6 +195,8 @@ class Settings:
         ):
             if key in values:
                 values[key] = tuple(values[key])
+        if "tracker" in values and not isinstance(values["tracker"], TrackerConfig):
+            values["tracker"] = parse_tracker_config(values["tracker"])  # ValueError names the option's path
         if "action_statuses" in values:
             try:
                 values["action_statuses"] = parse_action_statuses(values["action_statuses"])

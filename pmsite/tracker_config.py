@@ -7,16 +7,18 @@ starts with the option's path, e.g. ``tracker.kind: expected one of github, jira
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from pmsite.text import FORBIDDEN_IN_LINE, is_http_url
 
 KINDS = ("github", "jira", "gitlab")
+KIND_NAMES = {"github": "GitHub", "jira": "Jira", "gitlab": "GitLab"}  # as a reader knows them
 DEFAULT_WEB_GITHUB = "https://github.com"
 DEFAULT_ISSUE_TYPE = "Task"
 DEFAULT_WONT_DO_LABELS = ("wontfix", "won't do")
@@ -70,6 +72,20 @@ class TrackerConfig:
         for name in (self.project, *self.routes.values(), *self.also_read):
             seen.setdefault(project_key(self.kind, name), name)
         return tuple(seen.values())
+
+    @property
+    def name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    def state_path(self, base: Path, docs_dir: Path) -> Path:
+        """Where the state file lives: relative to mkdocs.yml's folder, never inside the docs folder (it would
+        be published); ValueError names the option when it is."""
+        path = (base / self.state_file).resolve()
+        docs = docs_dir.resolve()
+        if path == docs or docs in path.parents:
+            raise ValueError(f"tracker.state_file: expected a path outside the docs folder ({os.path.relpath(docs, base)}/), "
+                             f"got {self.state_file!r} (it would be published)")
+        return path
 
     def identity(self) -> dict[str, str]:
         """What the state file records of the tracker it was read from."""

@@ -1109,6 +1109,38 @@ def ticket_sync(count: int, kind: str, per_incident: int = 4) -> dict[str, Any]:
         server.stop()
 
 
+def state_file_cost(count: int, runs: int) -> dict[str, Any]:
+    """What reading a tracker's state file costs a full build: the demo corpus of ``count`` incidents built
+    as it is, and built with a tracker and a state file holding every ticket its actions name (the demo
+    corpus names a Jira ticket in each), ``runs`` times each, alternating; medians of wall time."""
+    import re
+
+    corpus, pm, _ = prepare(count)
+    tracked = WORK / f"tracked-{count}"
+    shutil.rmtree(tracked, ignore_errors=True)
+    (tracked / "content").mkdir(parents=True)
+    (tracked / "content" / "incidents").symlink_to(corpus.resolve(), target_is_directory=True)
+    shutil.copyfile(pm / "content" / "index.md", tracked / "content" / "index.md")
+    tracker = "      tracker: {kind: jira, url: 'https://tracker.example.com', project: REL}\n"
+    (tracked / "mkdocs.yml").write_text((pm / "mkdocs.yml").read_text() + tracker)
+    urls = sorted({m.decode() for path in corpus.rglob("*.yaml")
+                   for m in re.findall(rb"https://tracker\.example\.com/browse/REL-[0-9]+", path.read_bytes())})
+    states = ("open", "in-progress", "done", "wont-do")
+    tickets = {url: {"state": states[i % 4], "tracker_state": ["To Do", "In Progress", "Done", "Done / Won't Do"][i % 4],
+                     "closed_on": "2026-05-01" if i % 4 >= 2 else None, "title": f"Ticket {i}", "read_on": "2026-06-30",
+                     "problem": None} for i, url in enumerate(urls)}
+    state = {"format": 1, "tracker": {"kind": "jira", "url": "https://tracker.example.com", "project": "REL",
+                                      "web": "https://tracker.example.com"}, "tickets": tickets}
+    (tracked / "tickets.json").write_text(json.dumps(state, sort_keys=True, indent=2) + "\n")
+    walls: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(runs):
+        for name, site in (("without", pm), ("with", tracked)):
+            walls[name].append(checked([str(BIN / "mkdocs"), "build", "--clean", "-q"], site, f"build {name} a state file").wall)
+    without, with_ = median(walls["without"]), median(walls["with"])
+    return {"count": count, "tickets": len(tickets), "state_kb": (tracked / "tickets.json").stat().st_size / 1024,
+            "without_s": without, "with_s": with_, "cost_pct": 100 * (with_ - without) / without}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
@@ -1123,7 +1155,16 @@ def main() -> int:
                         help="only `pmsite tickets sync` of N tickets against a local stand-in of the tracker (README: 38,000)")
     parser.add_argument("--tracker", choices=["jira", "github", "gitlab"], nargs="+", default=["jira"],
                         help="with --tickets: the trackers to measure (default: jira)")
+    parser.add_argument("--state-file", type=int, metavar="N",
+                        help="only the cost of a tracker's state file (every action's ticket) to a full build of N incidents")
     args = parser.parse_args()
+    if args.state_file is not None:
+        WORK.mkdir(exist_ok=True)
+        r = state_file_cost(args.state_file, args.runs)
+        print("| incidents | tickets in the state file | state file KB | build without: s | with: s | cost |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        print(f"| {r['count']:,} | {r['tickets']:,} | {r['state_kb']:,.0f} | {r['without_s']:.1f} | {r['with_s']:.1f} | {r['cost_pct']:+.1f} % |")
+        return 0
     if args.tickets is not None:
         if args.tickets < 1:
             parser.error("--tickets must be at least 1")

@@ -81,6 +81,7 @@ def page_kinds(build: Build) -> dict[str, str]:
         "actions": "actions/",
         "patterns": "patterns/",
         "history": "history/",
+        "review": "review/",
         "category": f"categories/{first['categories'][0]}/",
         "service": next(p.relative_to(build.site).as_posix() + "/" for p in sorted((build.site / "services").iterdir())),
         "guide": "guide/",

@@ -144,6 +144,13 @@ BUILDERS: dict[str, Callable[[str], str]] = {
     "bar_chart": lambda cid: charts.bar_chart(cid, "Near misses per month", MONTHS3, [2, 0, 4], y_title="near misses"),
     "range_chart": lambda cid: charts.range_chart(cid, "Time to resolve per month", MONTHS5, SPREADS5, what="time to resolve"),
     "hbar_chart": lambda cid: charts.hbar_chart(cid, "Duration distribution", BINS, [3, 0, 6]),
+    "grouped_bars": lambda cid: charts.grouped_bars(
+        cid, "Actions opened and closed per month", MONTHS3, [("opened", [3, 0, 5]), ("closed", [1, 2, 0])], y_title="actions"
+    ),
+    "hbar_groups": lambda cid: charts.hbar_groups(
+        cid, "Days to close by priority", ["critical", "high"], [("median days", [7.5, None]), ("mean days", [9.5, None])],
+        targets=[7, 28], target_name="target window (days)",
+    ),
 }
 
 
@@ -156,6 +163,8 @@ def hostile_builders(text: str) -> dict[str, Callable[[], str]]:
         "bar_chart": lambda: charts.bar_chart("b", text, [text, "b"], [1, 0], y_title=text[:8]),
         "range_chart": lambda: charts.range_chart("r", text, [text, "b"], [(1, 2, 3), (2, 3, 4)], what=text),
         "hbar_chart": lambda: charts.hbar_chart("h", text, [text, "b"], [1, 2], noun=text),
+        "grouped_bars": lambda: charts.grouped_bars("g", text, [text, "2024-02"], [(text, [1, 2]), ("x", [0, 1])], y_title=text[:8]),
+        "hbar_groups": lambda: charts.hbar_groups("hg", text, [text, "b"], [(text, [1, 2])], targets=[1, None], target_name=text),
     }
 
 
@@ -723,6 +732,78 @@ def test_hbar_with_nothing_to_draw_is_still_valid() -> None:
     svg = drawing(charts.hbar_chart("c", "T", [], []), NARROW)
     assert view_box(svg) == (340, 8)
     assert found(svg, "text") == []
+
+
+# --- grouped_bars -------------------------------------------------------------------------------------
+
+
+def test_grouped_bars_stand_side_by_side_to_scale() -> None:
+    markup = BUILDERS["grouped_bars"]("c")
+    # WIDE: ticks 0, 2, 4, 6 (a step of 2 covers 5 in about four steps); left 0.6 * 13 + 10 = 17.8; slot (712 - 17.8) / 3
+    # = 231.4; a group is 80 % of the slot, 185.12, one bar per series: 92.56 each, less a gap of 2 (1 on each side).
+    # y(v) = 247 - 220 * v / 6. Group 0 starts at 17.8 + 231.4 * 0.1 = 40.94.
+    svg = drawing(markup, WIDE)
+    bars = found(group(svg, "pm-bars"), "rect")
+    got = [(round(attr(r, "x"), 2), round(attr(r, "y"), 2), round(attr(r, "width"), 2), round(attr(r, "height"), 2)) for r in bars]
+    assert got == [
+        (41.94, 137, 90.56, 110),  # 2024-01 opened 3: 220 * 3 / 6 = 110 high
+        (134.5, 210.33, 90.56, 36.67),  # 2024-01 closed 1, beside it: 40.94 + 92.56 + 1
+        (365.9, 173.67, 90.56, 73.33),  # 2024-02 closed 2 (opened 0 draws nothing): 40.94 + 231.4 + 92.56 + 1
+        (504.74, 63.67, 90.56, 183.33),  # 2024-03 opened 5: 40.94 + 2 * 231.4 + 1
+    ]
+    assert [title_of(r) for r in bars] == ["2024-01, opened: 3", "2024-01, closed: 1", "2024-02, closed: 2", "2024-03, opened: 5"]
+    # the first series is plain, the second patterned: they differ by more than colour
+    assert bars[0].get("class") == "pm-series-0" and bars[1].get("fill") == "url(#c-wide-p1)"
+    assert [t.text for t in found(group(svg, "pm-legend"), "text")] == ["opened", "closed"]
+    assert [(t.text, attr(t, "y")) for t in found(group(svg, "pm-values"), "text")] == [("3", 133), ("1", 206.33), ("2", 169.67), ("5", 59.67)]
+    assert svg[1].text == "2 series over 3 months; in all: opened 8, closed 3."
+
+
+def test_grouped_bars_leave_the_values_out_of_a_drawing_where_one_does_not_fit() -> None:
+    markup = charts.grouped_bars("c", "T", months(13), [("opened", [80] * 13), ("closed", [50] * 13)])
+    # NARROW: ticks to 80 (left 2 * 7.2 + 10 = 24.4), slot (332 - 24.4) / 13 = 23.66, 9.46 per series: "80" at 11 px is 13.2
+    assert found(group(drawing(markup, NARROW), "pm-values"), "text") == []
+    # WIDE: left 25.6, slot 52.8, 21.12 per series: every value fits
+    assert len(found(group(drawing(markup, WIDE), "pm-values"), "text")) == 26
+
+
+# --- hbar_groups ---------------------------------------------------------------------------------------
+
+
+def test_hbar_groups_put_each_label_on_its_own_line_and_mark_the_target() -> None:
+    svg = drawing(BUILDERS["hbar_groups"]("c"), WIDE)
+    # the widest value text is "no data": 7 * 7.8 + 8 = 62.6; span 720 - 4 - 62.6 - 4 = 649.4 for the peak, 28 (a target)
+    # row 0: label at y 13, bars from y 19 (15 high, 3 apart); 7.5 -> 649.4 * 7.5 / 28 = 173.95, 9.5 -> 220.33
+    bars = found(group(svg, "pm-hbars"), "rect")
+    got = [(attr(r, "x"), attr(r, "y"), round(attr(r, "width"), 2), attr(r, "height")) for r in bars]
+    assert got == [(4, 19, 173.95, 15), (4, 37, 220.33, 15)]  # "high" has no value: no bar
+    texts = [(t.text, round(attr(t, "x"), 2), attr(t, "y")) for t in found(group(svg, "pm-hbars"), "text")]
+    assert texts == [("critical", 4, 13), ("7.5", 183.95, 31), ("9.5", 230.33, 49),
+                     ("high", 4, 78), ("no data", 10, 96), ("no data", 10, 114)]
+    lines = found(group(svg, "pm-targets"), "line")
+    # the target 7 at 4 + 649.4 / 4 = 166.35, across its row's bars and 3 px beyond; 28 at the span's end
+    assert [(round(attr(ln, "x1"), 2), attr(ln, "y1"), attr(ln, "y2")) for ln in lines] == [(166.35, 16, 55), (653.4, 81, 120)]
+    assert [title_of(ln) for ln in lines] == ["critical, target window (days): 7", "high, target window (days): 28"]
+    assert [t.text for t in found(group(svg, "pm-legend"), "text")] == ["median days", "mean days", "target window (days)"]
+    assert svg[1].text == ("2 rows of 2 bars; highest median days: critical with 7.5; highest mean days: critical with 9.5; "
+                           "a dashed line marks each row's target window (days).")
+
+
+def test_a_value_next_to_its_target_is_printed_past_the_line() -> None:
+    svg = drawing(charts.hbar_groups("c", "T", ["a"], [("v", [10])], targets=[10.2]), WIDE)
+    # span 720 - 4 - (2 * 7.8 + 8) - 4 = 688.4; the bar ends at 4 + 674.9, the line at 692.4: the value would cross it
+    (line,) = found(group(svg, "pm-targets"), "line")
+    (value,) = [t for t in found(group(svg, "pm-hbars"), "text") if t.text == "10"]
+    assert close(attr(value, "x"), attr(line, "x1") + 6)
+    assert outside(svg) == []
+
+
+def test_hbar_groups_without_targets_or_rows() -> None:
+    svg = drawing(charts.hbar_groups("c", "T", ["a", "b"], [("opened", [3, 0]), ("closed", [1, 2])]), NARROW)
+    assert found(svg, "line") == [] and [t.text for t in found(group(svg, "pm-legend"), "text")] == ["opened", "closed"]
+    assert len(found(group(svg, "pm-hbars"), "rect")) == 3  # a zero draws no bar but prints its 0
+    empty = drawing(charts.hbar_groups("c", "T", [], []), WIDE)
+    assert found(empty, "rect") == [] and empty[1].text == "0 rows of 0 bars."
 
 
 # --- text fits, labels never collide ---------------------------------------------------------------

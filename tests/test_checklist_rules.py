@@ -276,9 +276,9 @@ def test_checklist_warnings_warn_for_each_valid_document_and_computes_its_findin
     calls: list[str] = []
     original = pmsite.analysis.checklist.findings
 
-    def counted(doc: Document, settings: Settings) -> list[Finding]:
+    def counted(doc: Document, settings: Settings, tickets: object = None) -> list[Finding]:
         calls.append(doc.id)
-        return original(doc, settings)
+        return original(doc, settings, tickets)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pmsite.analysis.checklist, "findings", counted)
     monkeypatch.setattr(pmsite.engine, "findings", counted)

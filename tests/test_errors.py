@@ -323,7 +323,7 @@ def test_each_checklist_warning_points_at_its_field(tmp_path: Path) -> None:
          "action A1 is vague ('improve monitoring'): name the concrete change, the system and the expected result"),
         ("PM111", "action_items[0].due", a1_due, "action A1 (critical) is due 14 days after resolution; the target window is 7 days"),
         ("PM111", "action_items[1].due", line_col(text, "due: '2024-12-31'")[0],
-         "action A2 (low) is due 291 days after resolution; the target window is 92 days"),
+         "action A2 (low) is due 291 days after resolution; the target window is 90 days"),
         ("PM110", "published_on", line_col(text, "published_on:")[0], "published 14 days after resolution; the deadline is 7 days"),
         ("PM112", "timeline", timeline, "0 of 3 events link evidence: add dashboards, logs or tickets"),
         ("PM113", "review_meeting_on", line_col(text, "review_meeting_on:")[0],

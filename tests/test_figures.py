@@ -701,7 +701,7 @@ def test_the_weekly_review_figures() -> None:
     assert [a.id for a in f.overdue] == ["A1", "A9"]
     assert [a.id for a in f.due_soon] == ["A3", "A4"]  # an overdue item is not 'due soon'
     assert [(r.priority, r.window_days, r.closed, r.on_time) for r in f.on_time] == [
-        ("critical", 7, 2, 1), ("high", 28, 0, 0), ("medium", 61, 0, 0), ("low", 92, 0, 0)
+        ("critical", 7, 2, 1), ("high", 28, 0, 0), ("medium", 60, 0, 0), ("low", 90, 0, 0)
     ]
     assert f.on_time_overall == 50.0
     assert f.average_days_to_close == 7.5

@@ -96,14 +96,14 @@ def test_actions_page_figures(kb: Build) -> None:
     assert stats["overdue"] == "1"
     # days to close from resolution: A1 4, B1 36, D1 19 -> 19.67
     assert stats["average time to close (done items, from resolution)"] == "19.7 days"
-    # on time: A1 4 <= 7 yes, B1 36 > 28 no, D1 19 <= 61 yes
+    # on time: A1 4 <= 7 yes, B1 36 > 28 no, D1 19 <= 60 yes
     assert stats["closed within the priority's target window"] == "66.7%"
     on_time = [[c.get_text() for c in r.select("th, td")] for r in page.select("table.pm-on-time tbody tr")]
     assert on_time == [
         ["critical", "7 days", "1", "1", "100%"],
         ["high", "28 days", "1", "0", "0%"],
-        ["medium", "61 days", "1", "1", "100%"],
-        ["low", "92 days", "0", "0", "—"],
+        ["medium", "60 days", "1", "1", "100%"],
+        ["low", "90 days", "0", "0", "—"],
     ]
     owners = [[c.get_text() for c in r.select("th, td")] for r in page.select("table.pm-owners tbody tr")]
     assert owners == [["SRE", "2", "1", "1", "3"], ["Network", "1", "0", "1", "3"], ["Queue team", "0", "0", "1", "1"]]

@@ -131,35 +131,51 @@ def test_quotes_and_list_markers_are_followed_by_spaces_only(text: str, expected
     assert markdown_shape(text) == expected
 
 
-# --- markdown_shape: brackets, escapes and paragraphs --------------------------------------------
+# --- markdown_shape: what one paragraph may hold (scripts/markdown-limits.md has the measurements) ---------
 
-DEEPER = "expected '[' brackets nested at most 16 deep, got deeper at character {}"
-UNCLOSED = ("expected at most 50 unclosed '[' or '](' (each makes rendering re-read the rest of the paragraph), "
-            "got {}: escape a literal bracket as \\[")
+
+def deeper(line: int = 1) -> str:
+    return (f"expected '[' brackets nested at most 16 deep, got deeper in the paragraph at line {line} of the text: "
+            "close them, or escape a literal bracket as \\[")
+
+
+def unclosed(got: int, line: int = 1) -> str:
+    return (f"expected at most 1 '[' without its ']' or '](' without its ')' in one paragraph (each makes rendering "
+            f"re-read the rest of it), got {got} in the paragraph at line {line} of the text: escape a literal bracket as \\[")
+
+
+def too_many(what: str, cap: int, got: int, advice: str = "split it", line: int = 1) -> str:
+    return f"expected at most {cap} {what} in one paragraph, got {got} in the paragraph at line {line} of the text: {advice}"
+
+
+UNDERSCORES = "use '*' for emphasis and `code` for names"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[" * 17, DEEPER.format(17)),  # the first character counts too
-        ("\\[" + "[" * 16, None),  # an escaped bracket is text
-        ("\\[" + "[" * 17, DEEPER.format(19)),  # ... and escapes only the one character after it
-        ("\\\\" + "[" * 17, DEEPER.format(19)),  # an escaped backslash escapes nothing
-        ("[" * 10 + " see\n" + "[" * 10, DEEPER.format(22)),  # one line break does not end the paragraph
-        ("[" * 10 + " see\n\n" + "[" * 10, None),  # a blank line does
-        ("](" * 50, None),
-        ("](" * 51, UNCLOSED.format(51)),  # each '](' left open counts once
-        ("](" * 51 + ")", None),  # a ')' closes one of them
-        ("](" * 52 + ")", UNCLOSED.format(51)),  # ... and only one
-        ("Root cause\n\n" + "](" * 50, None),  # the count starts afresh after a blank line
-        ("](" * 26 + "\n\n" + "](" * 25, UNCLOSED.format(51)),  # ... and adds up over the paragraphs
-        ("see [note " * 16 + "\n\n" + "see [note " * 16 + "\n\n" + "see [note " * 16 + "\n\n" + "](" * 3,
-         UNCLOSED.format(51)),
-        ("[x] " * 60 + "and ](" * 50, None),  # closed brackets leave nothing open
+        ("[" * 17, deeper()),  # the first character counts too
+        ("\\[" + "[x] " * 16, None),  # an escaped bracket is text
+        ("\\[" + "[ note", None),  # ... and escapes only the one character after it: one left open
+        ("\\[" + "[ [ note", unclosed(2)),
+        ("\\\\" + "[ [ note", unclosed(2)),  # an escaped backslash escapes nothing
+        ("see [a\nand [b", unclosed(2)),  # one line break does not end the paragraph
+        ("see [a\n\nand [b", None),  # a blank line does
+        ("ok\n\nsee [a [b", unclosed(2, line=3)),  # the paragraph is named by its first line
+        ("[a]((b) once", None),  # one '](' whose '(' never closes: within the cap
+        ("[a]((b) and [c]((d)", unclosed(2)),  # every '(' counts, as Python-Markdown counts them
+        ("[a](b) " * 50, None),
+        ("[a](b) " * 51, too_many("'[' (links, images)", 50, 51)),
+        ("[" + "x" * 299 + "] and [y", None),  # a ']' 300 characters on closes its '['
+        ("[" + "x" * 300 + "] and [y", unclosed(2)),  # ... one farther is re-read like an open one
+        ("\n".join(f"- [item {i}](https://x.example/{i})" for i in range(60)), None),  # each list item is a paragraph
+        ("Read these:\n" + "\n".join(f"- [item {i}](https://x.example/{i})" for i in range(51)),  # a paragraph goes on
+         too_many("'[' (links, images)", 50, 51)),
+        ("```\n" + "[ " * 100 + "\n```\nafter", None),  # fenced code is not Markdown
     ],
-    ids=["17-at-start", "escaped-16", "escaped-17", "escaped-backslash", "line-break", "blank-line", "50-parens",
-         "51-parens", "51-parens-1-closed", "52-parens-1-closed", "after-blank-line", "parens-over-paragraphs",
-         "brackets-over-paragraphs", "closed-brackets"],
+    ids=["17-at-start", "escaped-16", "escaped-then-1", "escaped-then-2", "escaped-backslash", "line-break",
+         "blank-line", "second-paragraph", "one-open-paren", "two-open-parens", "50-links", "51-links",
+         "far-299", "far-300", "list-of-60", "paragraph-into-list", "fenced"],
 )
 def test_brackets_are_counted_per_paragraph_and_escapes_apply_to_one_character(text: str, expected: str | None) -> None:
     assert markdown_shape(text) == expected
@@ -168,14 +184,56 @@ def test_brackets_are_counted_per_paragraph_and_escapes_apply_to_one_character(t
 @pytest.mark.parametrize(
     "text",
     [
-        "[" * 10 + " see\\\n\n" + "[" * 10,  # the backslash escapes the first line break, hiding the blank line
-        "[" * 10 + " see\n   \n" + "[" * 10,  # a line of spaces is blank to Python-Markdown
+        "[a see\\\n\n[b",  # the backslash escapes the first line break, not the blank line
+        "[a\n   \n[b",  # a line of spaces is blank to Python-Markdown
     ],
-    ids=["after-trailing-backslash", "line-of-spaces"],  # both were counted as one paragraph of 20 open brackets
+    ids=["after-trailing-backslash", "line-of-spaces"],  # counted as one paragraph, they hold two open brackets
 )
 def test_every_blank_line_python_markdown_sees_ends_the_paragraph(text: str) -> None:
-    # Python-Markdown renders both as two paragraphs of 10 open brackets each: within the caps.
     assert markdown_shape(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("*a* " * 100, None),  # 200 stars
+        ("*a* " * 100 + "*", too_many("'*'", 200, 201)),
+        ("*a " * 990 + "b" + " c*" * 990, too_many("'*'", 200, 1980)),  # 990 levels of emphasis: RecursionError in 3.11
+        ("_a_ " * 8, None),  # 16 underscores
+        ("_a_ " * 8 + "_b", too_many("'_' outside words and code", 16, 17, UNDERSCORES)),
+        (" ".join(["card_payments_enabled"] * 100), None),  # between letters: a name, not emphasis
+        ("`__init__` " * 10, None),  # inside code
+        ("__init__ " * 5, too_many("'_' outside words and code", 16, 20, UNDERSCORES)),
+        ("`a` " * 30, None),  # 60 runs of backticks
+        ("`a` " * 30 + "`b`", too_many("runs of backticks", 60, 62)),
+        ("``a`` and ```b```", None),
+        ("````a```` here", "expected inline code between at most 3 backticks, got a run of 4 in the paragraph at line 1 "
+                           "of the text: use a fenced block for longer code"),
+    ],
+    ids=["200-stars", "201-stars", "deep-emphasis", "16-underscores", "17-underscores", "snake-case", "code-names",
+         "bare-dunders", "60-backtick-runs", "62-backtick-runs", "runs-of-3", "run-of-4"],
+)
+def test_emphasis_and_code_are_counted_per_paragraph(text: str, expected: str | None) -> None:
+    assert markdown_shape(text) == expected
+
+
+TAGS = "expected at most 50 HTML tags ('<' and a letter) in one field, got {}: write '&lt;' for a literal '<'"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<b>x</b> " * 50, None),  # a closing tag starts with '</'
+        ("<b>x</b> " * 51, TAGS.format(51)),
+        ("\n\n".join(["<i>a</i> " * 17] * 3), TAGS.format(51)),  # counted over the whole field
+        ("\\<b " * 60, None),  # escaped: text
+        ("\n\n".join(["# heading"] * 100), None),
+        ("\n\n".join(["# heading"] * 101), "expected at most 100 headings in one field, got 101: move long material to a linked document"),
+    ],
+    ids=["50-tags", "51-tags", "tags-over-paragraphs", "escaped-tags", "100-headings", "101-headings"],
+)
+def test_html_tags_and_headings_are_counted_per_field(text: str, expected: str | None) -> None:
+    assert markdown_shape(text) == expected
 
 
 # --- document_rules: the time order and its boundaries -------------------------------------------

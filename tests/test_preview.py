@@ -96,6 +96,7 @@ def test_an_edit_rewrites_only_the_pages_it_changes_and_the_result_is_the_full_b
         "incidents/inc-2024-0401/index.html",  # shares orders-db: lists the edited title as related
         "incidents/index.html",  # the catalog row
         "patterns/index.html",
+        "review/index.html",  # the monthly review: corpus-wide figures, fingerprinted with the whole corpus
         "services/mobile-api/index.html",
         "services/orders-db/index.html",
     ]
@@ -240,3 +241,24 @@ def test_an_edit_computes_again_only_the_patterns_of_its_categories_and_services
     assert sorted(made) == ["code-defect", "mobile-api", "orders-db"]
     full_build(kb, tmp_path / "full")
     assert differences(preview, tmp_path / "full", left_out={"tags.json"}) == []
+
+
+def test_a_page_a_rebuild_renders_again_shows_its_tags_without_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One of the preview's stated exceptions (README, "Live preview"): Material links a page's tags only to a tags
+    page the same build read, and a dirty rebuild does not read the unchanged tags page. A full build links them."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    tagged = valid_doc(tags=["database", "deploy"])
+    root = write_site(tmp_path / "kb", {"a.yaml": tagged}, extra="nav:\n  - index.md\n  - Tags: tags.md\n",
+                      pages={"tags.md": "# Tags\n\n<!-- material/tags -->\n"})
+    preview = tmp_path / "preview"
+    page = preview / "incidents" / "inc-2024-0315" / "index.html"
+    preview_build(root, preview)
+    linked = '<a href="../../tags/#tag:database" class="md-tag">database</a>'
+    assert linked in page.read_text()
+    (root / "content" / "incidents" / "a.yaml").write_text(dump(dict(tagged, title="Mobile API outage, the title edited")))
+    preview_build(root, preview)
+    assert linked not in page.read_text() and '<span class="md-tag">database</span>' in page.read_text()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "shows its tags as plain text" in " ".join(readme.split())
+    full_build(root, tmp_path / "full")
+    assert linked in (tmp_path / "full" / "incidents" / "inc-2024-0315" / "index.html").read_text()

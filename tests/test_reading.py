@@ -30,6 +30,7 @@ PAGES = {
     "actions": "actions/",
     "patterns": "patterns/",
     "history": "history/",
+    "review": "review/",
     "category": "categories/configuration-error/",
     "service": "services/kafka/",
     "guide": "guide/",

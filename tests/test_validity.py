@@ -65,6 +65,7 @@ def test_nu_html_checker_finds_no_error_in_generated_markup(sample_build: Build,
         "actions": "actions/",
         "patterns": "patterns/",
         "history": "history/",
+        "review": "review/",
         "category": "categories/code-defect/",
         "service": "services/billing/",
     }

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TrackedState:
-    """A ticket's state as the last sync read it from the tracker (see :mod:`pmsite.reading.ticket_state`)."""
+    """A ticket's state as the last sync read it from the tracker (see :mod:`pmsite.analysis.tickets`)."""
 
     meaning: Meaning
     closed_on: dt.date | None
     source: str  # where it comes from, for a reader: "GitHub, read 2026-12-06"
+    said: str = ""  # what the tracker said, e.g. "closed (not_planned)"
     problem: str = ""  # the ticket could not be read at the last sync: this is its last known state
 
 
@@ -40,6 +41,7 @@ class Action:
     id: str
     meaning: Meaning  # what its status means: the tracker's when synced, else the YAML's
     written: Meaning  # what the status written in the YAML means
+    status: str  # the status as pages and files show it: the YAML's word, or the site's word for the tracker's state
     overdue: bool  # open and past its due date
     due_soon: bool  # open, not overdue, due within the site's ``due_soon_days``
     days_late: int
@@ -92,7 +94,8 @@ def make_action(
     overdue = is_open and item.due < today
     left = (item.due - today).days
     resolved = incident.doc.resolved_at
-    action = Action(incident, item, action_id, meaning, written, overdue, is_open and not overdue and left <= settings.due_soon_days,
+    status = item.status if meaning == written else settings.status_word(meaning)
+    action = Action(incident, item, action_id, meaning, written, status, overdue, is_open and not overdue and left <= settings.due_soon_days,
                     (today - item.due).days if overdue else 0, None, tracked)
     closed_on = action.completed_on
     action.days_to_close = (closed_on - resolved.date()).days if (closed_on and resolved) else None

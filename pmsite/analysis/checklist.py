@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pmsite.analysis.actions import TrackedState
 from pmsite.format.document import Document, Loc, action_ids
 from pmsite.problems import Problem, field_path
 from pmsite.settings import Settings
+from pmsite.statuses import CLOSED, LABELS
 
 if TYPE_CHECKING:
     from pmsite.reading.documents import Loaded
@@ -35,6 +37,7 @@ CHECKS: dict[str, str] = {
     "PM111": "Action due dates within the priority's target window",
     "PM112": "Timeline events link evidence",
     "PM113": "Review meeting within the deadline",
+    "PM114": "Action statuses agree with their tickets",
 }
 MIN_EVIDENCE_SHARE = 0.25
 
@@ -85,8 +88,9 @@ def _canonical(found: str, settings: Settings) -> str:
     return next(p for p in settings.blaming_phrases if _phrase_pattern(p).fullmatch(found))
 
 
-def findings(doc: Document, settings: Settings) -> list[Finding]:
-    """Every checklist finding for one document, whether or not it is silenced."""
+def findings(doc: Document, settings: Settings, tickets: Mapping[str, TrackedState] | None = None) -> list[Finding]:
+    """Every checklist finding for one document, whether or not it is silenced; ``tickets``: the tracker's
+    states by ticket URL, as the last sync recorded them (PM114)."""
     out: list[Finding] = []
     blaming = _blaming_pattern(tuple(settings.blaming_phrases))
     for loc, text in _strings(doc.model_dump(mode="python", exclude={"checklist_ignore"}), ()):
@@ -155,7 +159,28 @@ def findings(doc: Document, settings: Settings) -> list[Finding]:
             out.append(
                 Finding("PM113", ("review_meeting_on",), f"review meeting on {doc.review_meeting_on}, after the {settings.review_deadline_hours}-hour deadline ({deadline})")
             )
+    out.extend(_drift(doc, settings, tickets or {}))
     return out
+
+
+def _drift(doc: Document, settings: Settings, tickets: Mapping[str, TrackedState]) -> Iterator[Finding]:
+    """PM114: an action whose ticket the tracker reports in another state than its status says, with the fix."""
+    for i, (item, item_id) in enumerate(zip(doc.action_items, action_ids(doc))):
+        tracked = tickets.get(item.ticket) if item.ticket else None
+        if tracked is None or tracked.meaning == settings.status_meaning(item.status):
+            continue
+        fix = f"status: {settings.status_word(tracked.meaning)}"
+        if tracked.meaning in CLOSED and tracked.closed_on and item.completed_on != tracked.closed_on:
+            fix += f" and completed_on: {tracked.closed_on.isoformat()}"
+        said = f", {tracked.said}" if tracked.said else ""
+        yield Finding("PM114", ("action_items", i, "status"),
+                      f"action {item_id} is {LABELS[tracked.meaning]} in the tracker ({tracked.source}{said}) but "
+                      f"{item.status} here: set {fix}")
+
+
+def active_checks(settings: Settings) -> dict[str, str]:
+    """The checks this site applies, by code: PM114 only where a tracker is configured."""
+    return {code: title for code, title in CHECKS.items() if code != "PM114" or settings.tracker is not None}
 
 
 def checks(doc: Document, settings: Settings, found: list[Finding] | None = None) -> list[Check]:
@@ -163,21 +188,22 @@ def checks(doc: Document, settings: Settings, found: list[Finding] | None = None
     ignored = set(doc.checklist_ignore)
     found = findings(doc, settings) if found is None else found
     out = []
-    for code, title in CHECKS.items():
+    for code, title in active_checks(settings).items():
         mine = [f for f in found if f.code == code]
         detail = "; ".join(f.message for f in mine[:3]) + (f" (+{len(mine) - 3} more)" if len(mine) > 3 else "")
         out.append(Check(code, title, not mine or code in ignored, detail, code in ignored, mine))
     return out
 
 
-def warnings_for(item: Loaded, settings: Settings, found: list[Finding] | None = None) -> list[Problem]:
+def warnings_for(item: Loaded, settings: Settings, found: list[Finding] | None = None,
+                 tickets: Mapping[str, TrackedState] | None = None) -> list[Problem]:
     """Checklist warnings for one loaded, valid document (drafts are not checked yet)."""
     doc = item.document
     if doc is None or doc.status == "draft":
         return []
     problems = []
     ignored = set(doc.checklist_ignore)
-    for f in findings(doc, settings) if found is None else found:
+    for f in findings(doc, settings, tickets) if found is None else found:
         if f.code in ignored:
             continue
         line, col = item.positions.of(f.loc)

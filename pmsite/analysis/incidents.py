@@ -83,7 +83,7 @@ class Incident:
 
     def status_counts(self, statuses: Iterable[str]) -> dict[str, int]:
         """How many action items carry each status word, in the configured order."""
-        counts = Counter(a.item.status for a in self.actions)
+        counts = Counter(a.status for a in self.actions)
         return {s: counts.get(s, 0) for s in statuses}
 
 

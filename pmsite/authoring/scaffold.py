@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pmsite.authoring.schema import SCHEMA_ID
-from pmsite.format.ids import ID_PATTERN
-from pmsite.reading.documents import load_file, validate_data
-from pmsite.reading.files import discover
+from pmsite.authoring.identity import (
+    Conflict,
+    Written,
+    choose_id,
+    draft_path,
+    ensure_free,
+    shown,
+    taken_ids,
+    write_new,
+)
+from pmsite.authoring.schema import schema_ref
+from pmsite.reading.documents import validate_data
 from pmsite.reading.yaml_source import YamlProblem, parse_yaml
 from pmsite.settings import TIMELINE_KINDS, Settings
-from pmsite.text import join_words, slugify
+from pmsite.text import join_words
 
 COMMENT_COLUMN = 34  # inline comments line up here, as in the format's example
 
@@ -104,8 +111,8 @@ links: []\t# further reading, e.g.:
 """
 
 
-class ScaffoldConflict(Exception):
-    """The file or the id asked for already exists."""
+ScaffoldConflict = Conflict  # the file or the id asked for already exists
+COMMAND = "pmsite new"
 
 
 def _align(text: str) -> str:
@@ -130,33 +137,6 @@ _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 def _plain(text: object) -> str:
     """Configuration values shown inside a comment: one line, no tabs."""
     return " ".join(str(text).split())
-
-
-_ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_-]+)", re.MULTILINE)
-
-
-def taken_ids(folders: Iterable[Path], settings: Settings) -> set[str]:
-    """The ids already used under these folders (case-insensitive, as the site's URLs are)."""
-    taken: set[str] = set()
-    seen: set[Path] = set()
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in discover(folder):
-            key = path.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            raw = load_file(path, settings).raw_id
-            if not raw:  # a file that does not parse may still name its id
-                try:
-                    found = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
-                except OSError:
-                    found = None
-                raw = found.group(1) if found else ""
-            if raw:
-                taken.add(raw.lower())
-    return taken
 
 
 def _level(severity: str | int | None, settings: Settings) -> int | str:
@@ -224,13 +204,13 @@ def scaffold(
     doc_id: str | None = None,
     schema_file: Path | None = None,
     search: Iterable[Path] = (),
-) -> Path:
-    """Write a new draft under ``folder`` and return its path.
+) -> Written:
+    """Write a new draft under ``folder``; return its path and notes (files skipped while reading ids).
 
-    Raises ValueError for bad input (title, severity, id, services) and
-    :class:`ScaffoldConflict` when the file or an explicitly asked id exists;
-    never overwrites a file. ``search`` lists more folders whose ids count as
-    taken (the whole knowledge base when ``folder`` is a subfolder).
+    Raises ValueError for a bad title, severity or service, :class:`~pmsite.errors.UsageError` for a bad
+    id, and :class:`ScaffoldConflict` when the file or an explicitly asked id exists; never overwrites a
+    file. ``search`` lists more incidents folders whose ids count as taken (the whole knowledge base
+    when ``folder`` is a subfolder).
     """
     title = title.strip()
     if not title or "\n" in title or "\r" in title:
@@ -240,31 +220,14 @@ def scaffold(
     for name in names:
         if "\n" in name or "\r" in name:
             raise ValueError(f"--service must be a single line, got {name!r}")
-    if doc_id is not None and not ID_PATTERN.match(doc_id):
-        raise ValueError(f"--id must be 3-64 letters, digits, '-' or '_', got {doc_id!r}")
 
-    path = folder / f"{day.isoformat()}-{slugify(title)[:60].strip('-')}.yaml"
-    if path.exists():
-        raise ScaffoldConflict(f"{_hint(path)} already exists; pmsite new never overwrites a file")
+    path = draft_path(folder, day, title)
+    ensure_free(path, COMMAND)
     taken = taken_ids([folder, *search], settings)
-    if doc_id is not None:
-        if doc_id.lower() in taken:
-            raise ScaffoldConflict(f"the id {doc_id!r} is already used in the knowledge base; choose another --id")
-        ident = doc_id
-    else:
-        wanted = f"INC-{day.year}-{day.month:02d}{day.day:02d}"
-        ident, n = wanted, 1
-        while ident.lower() in taken:
-            n += 1
-            ident = f"{wanted}-{n}"
-
-    if schema_file is not None and schema_file.is_file():
-        schema = Path(os.path.relpath(schema_file.resolve(), folder.resolve())).as_posix()
-    else:
-        schema = SCHEMA_ID
+    ident = choose_id(doc_id, day, taken.ids)
     text = render(
-        title=title, day=day, settings=settings, doc_id=ident, severity=level, services=names, schema=schema,
-        path_hint=_hint(path),
+        title=title, day=day, settings=settings, doc_id=ident, severity=level, services=names,
+        schema=schema_ref(schema_file, folder), path_hint=shown(path),
     )
     # The draft must pass the very checks the build runs; anything else is a bug or a broken configuration.
     try:
@@ -274,18 +237,5 @@ def scaffold(
     _, problems = validate_data(data, positions, path.name, settings)
     if problems:
         raise ValueError("the new draft would not validate: " + "; ".join(p.format() for p in problems))
-
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
-            fh.write(text)
-    except FileExistsError:
-        raise ScaffoldConflict(f"{_hint(path)} already exists; pmsite new never overwrites a file") from None
-    return path
-
-
-def _hint(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
+    write_new(path, text, COMMAND)
+    return Written(path, taken.notes)

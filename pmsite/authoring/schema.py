@@ -13,6 +13,8 @@ across files); the schema is for completion and early feedback.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from pmsite.dates import DATE_PATTERN, TIMESTAMP_PATTERN
@@ -23,6 +25,13 @@ from pmsite.text import HTTP_URL_SCHEMA_PATTERN
 
 SCHEMA_ID = "https://pmsite.invalid/schema/postmortem-v1.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_ref(schema_file: Path | None, folder: Path) -> str:
+    """How a new file in ``folder`` names its schema: a relative path to the site's copy, else the schema's id."""
+    if schema_file is not None and schema_file.is_file():
+        return Path(os.path.relpath(schema_file.resolve(), folder.resolve())).as_posix()
+    return SCHEMA_ID
 
 
 def _prop(schema: dict[str, Any], definition: str | None, name: str) -> dict[str, Any]:

@@ -115,11 +115,14 @@ def read_bounded(fd: int, most: int) -> bytes:
 
 
 
-def discover(folder: Path) -> list[Path]:
+def discover(folder: Path, ignored: list[Path] | None = None) -> list[Path]:
     """Every ``*.yaml``/``*.yml`` below ``folder``, skipping names that start with ``_``, sorted.
 
     Links to folders are not followed (a loop cannot trap the walk); they are
     listed instead, so loading reports them rather than dropping their files silently.
+    Names that start with a dot are never read, as MkDocs never publishes them: an editor's
+    lock file (``.#x.yaml``) or macOS's ``._x.yaml`` beside a post-mortem; ``ignored``
+    collects those that end like a post-mortem, for a note.
     """
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
@@ -133,8 +136,13 @@ def discover(folder: Path) -> list[Path]:
                 kept.append(d)
         dirs[:] = kept
         for name in files:
-            if name.endswith((".yaml", ".yml")) and not name.startswith("_"):
-                found.append(Path(root) / name)
+            if not name.endswith((".yaml", ".yml")) or name.startswith("_"):
+                continue
+            if name.startswith("."):
+                if ignored is not None:
+                    ignored.append(Path(root) / name)
+                continue
+            found.append(Path(root) / name)
     return sorted(found, key=lambda p: p.parts)  # Path order, without Path's slow comparisons
 
 

@@ -28,7 +28,10 @@ from html import escape
 
 from pmsite.text import FORBIDDEN
 
-__all__ = ["LAYOUTS", "NARROW", "PALETTE", "SEVERITY_COLOURS", "WIDE", "Layout", "bar_chart", "hbar_chart", "range_chart", "responsive", "stacked_bars"]
+__all__ = [
+    "LAYOUTS", "NARROW", "PALETTE", "SEVERITY_COLOURS", "WIDE", "Layout", "bar_chart", "grouped_bars", "hbar_chart", "hbar_groups",
+    "range_chart", "responsive", "stacked_bars",
+]
 
 # Okabe-Ito, the palette made for colour-blind readers; each >= 3:1 on white.
 PALETTE: tuple[str, ...] = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56798f", "#a6611a", "#6b6b6b")
@@ -467,5 +470,157 @@ def hbar_chart(chart_id: str, title: str, labels: list[str], values: list[int], 
         parts.append("</g>")
         height = len(labels) * row_h + 8
         return _open(cid, layout, title, desc, height) + "".join(parts) + "</svg>"
+
+    return responsive(chart_id, draw)
+
+
+# --- grouped bars: two or more series side by side ---------------------------------
+
+
+def _series_fill(cid: str, s: int, colour: int) -> tuple[str, str]:
+    """A series' fill and its pattern: the first plain, the others marked, so series differ by more than colour."""
+    cls, fill = f"pm-series-{colour % 8}", PALETTE[colour % 8]
+    if s == 0:
+        return f'class="{cls}" fill="{fill}"', ""
+    return f'fill="url(#{cid}-p{s})"', _pattern(f"{cid}-p{s}", s, fill, cls)
+
+
+def grouped_bars(
+    chart_id: str,
+    title: str,
+    x_labels: list[str],
+    series: list[tuple[str, list[int]]],
+    *,
+    y_title: str = "",
+    colours: Sequence[int] = (0, 2, 1, 3),
+) -> str:
+    """One bar per series side by side for each x label (e.g. actions opened and closed per month), with a
+    legend; the values are printed above the bars when every one of them fits its bar."""
+    n = len(x_labels)
+    data = [[_count(values[i]) if i < len(values) else 0 for i in range(n)] for _, values in series]
+    names = [str(name) for name, _ in series]
+    peak = max((v for column in data for v in column), default=0)
+    desc = f"{len(series)} series over {n} {period_noun(x_labels)}"
+    if series:
+        desc += "; in all: " + ", ".join(f"{name} {sum(column)}" for name, column in zip(names, data))
+    desc += "."
+
+    def draw(layout: Layout, cid: str) -> str:
+        plot = _Plot(layout, x_labels, _ticks(0, peak, integer=True), y_title=y_title, tick_text=_count_text)
+        k = max(1, len(series))
+        width = plot.slot * 0.8 / k
+        gap = min(2.0, width * 0.15)
+        bar = max(1.0, width - gap)
+        small = layout.font - 1
+        show_values = all(_text_w(str(v), small) <= width + 2 for column in data for v in column if v)
+        base = round(plot.y(0), 2)
+        fills = [_series_fill(cid, s, colours[s % len(colours)]) for s in range(len(series))]
+        defs = "".join(pattern for _, pattern in fills)
+        parts = [f"<defs>{defs}</defs>" if defs else "", plot.axes(), '<g class="pm-bars">']
+        values_g = [f'<g class="pm-values" text-anchor="middle" font-size="{_n(small)}">']
+        safe_names = [_e(name) for name in names]
+        for i, label in enumerate(plot.labels):
+            left = plot.centre(i) - plot.slot * 0.4
+            for s, column in enumerate(data):
+                value = column[i]
+                if not value:
+                    continue
+                x = left + s * width + gap / 2
+                y_top = round(plot.y(value), 2)
+                parts.append(
+                    f'<rect x="{_n(x)}" y="{_n(y_top)}" width="{_n(bar)}" height="{_n(base - y_top)}" {fills[s][0]}>'
+                    f"<title>{_e(label)}, {safe_names[s]}: {value}</title></rect>"
+                )
+                if show_values:
+                    values_g.append(f'<text x="{_n(x + bar / 2)}" y="{_n(y_top - 4)}">{value}</text>')
+        parts.append("</g>")
+        values_g.append("</g>")
+        x_axis, y = plot.x_axis()
+        swatches = [(f'<rect width="12" height="12" {fill}/>', name) for (fill, _), name in zip(fills, names)]
+        legend, legend_h = _legend(swatches, layout, plot.left, y + 4, plot.right)
+        height = y + 4 + legend_h + 4
+        return _open(cid, layout, title, desc, height) + "".join(parts) + "".join(values_g) + x_axis + legend + "</svg>"
+
+    return responsive(chart_id, draw)
+
+
+def hbar_groups(
+    chart_id: str,
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    targets: Sequence[float | None] = (),
+    target_name: str = "target",
+    missing: str = "no data",
+    colours: Sequence[int] = (0, 2, 1, 3),
+) -> str:
+    """Horizontal bars, one per series, under each label (a priority, a team), the value printed at each
+    bar's end; ``targets`` marks a target per label with a dashed line across its bars. The label has a
+    line of its own, so long names read whole on a phone."""
+    k = len(series)
+    rows = [[_finite(values[i]) if i < len(values) else None for i in range(len(labels))] for _, values in series]
+    rows = [[v if v is None or v >= 0 else 0.0 for v in row] for row in rows]
+    marks = [_finite(targets[i]) if i < len(targets) else None for i in range(len(labels))]
+    names = [str(name) for name, _ in series]
+    known = [v for row in rows for v in row if v is not None] + [t for t in marks if t is not None and t >= 0]
+    peak = max(known, default=0.0)
+    desc = f"{len(labels)} {'row' if len(labels) == 1 else 'rows'} of {k} {'bar' if k == 1 else 'bars'}"
+    for name, row in zip(names, rows):
+        present = [(v, i) for i, v in enumerate(row) if v is not None]
+        if present:
+            top, at = max(present, key=lambda vi: (vi[0], -vi[1]))
+            desc += f"; highest {name}: {labels[at]} with {_num(top)}"
+    if any(t is not None for t in marks):
+        desc += f"; a dashed line marks each row's {target_name}"
+    desc += "."
+
+    def draw(layout: Layout, cid: str) -> str:
+        f = layout.font
+        bar_h, gap = f + 2, 3
+        texts = [_num(v) if v is not None else missing for row in rows for v in row]
+        value_w = max((_text_w(t, f) for t in texts), default=0) + 8
+        x0, span = 4.0, layout.width - 4 - value_w - 4
+        fits = max(4, int((layout.width - 8) / (f * CHAR_W)))
+        fills = [_series_fill(cid, s, colours[s % len(colours)]) for s in range(k)]
+        defs = "".join(pattern for _, pattern in fills)
+        parts = [f"<defs>{defs}</defs>" if defs else "", '<g class="pm-hbars">']
+        targets_g = ['<g class="pm-targets" stroke="currentColor" stroke-width="2" stroke-dasharray="4 3">']
+        y = 0.0
+        for i, label in enumerate(labels):
+            parts.append(f'<text class="pm-hbar-label" x="{_n(x0)}" y="{_n(y + f)}" font-weight="700">{_e(_clip(label, fits))}</text>')
+            top = y + f + 6
+            mark = marks[i]
+            mark_x = x0 + span * mark / peak if (mark is not None and mark >= 0 and peak) else None
+            for s, row in enumerate(rows):
+                value = row[i]
+                y_bar = top + s * (bar_h + gap)
+                w = span * value / peak if (value is not None and peak) else 0.0
+                if value is not None and value > 0:
+                    parts.append(
+                        f'<rect x="{_n(x0)}" y="{_n(y_bar)}" width="{_n(max(w, 1.0))}" height="{_n(bar_h)}" {fills[s][0]}>'
+                        f"<title>{_e(label)}, {_e(names[s])}: {_num(value)}</title></rect>"
+                    )
+                shown = _num(value) if value is not None else missing
+                x_text = x0 + w + 6
+                if mark_x is not None and x_text - 4 <= mark_x <= x_text + _text_w(shown, f) + 2:
+                    x_text = mark_x + 6  # past the target's line, never crossed by it
+                parts.append(f'<text x="{_n(x_text)}" y="{_n(y_bar + bar_h - 3)}">{_e(shown)}</text>')
+            bottom = top + k * (bar_h + gap) - gap
+            if mark_x is not None and mark is not None:
+                targets_g.append(
+                    f'<line x1="{_n(mark_x)}" y1="{_n(top - 3)}" x2="{_n(mark_x)}" y2="{_n(bottom + 3)}">'
+                    f"<title>{_e(label)}, {_e(target_name)}: {_num(mark)}</title></line>"
+                )
+            y = bottom + f
+        parts.append("</g>")
+        targets_g.append("</g>")
+        swatches = [(f'<rect width="12" height="12" {fill}/>', name) for (fill, _), name in zip(fills, names)]
+        if any(t is not None for t in marks):
+            swatches.append(('<path d="M6 0V12" stroke="currentColor" stroke-width="2" stroke-dasharray="4 3"/>', target_name))
+        legend, legend_h = _legend(swatches, layout, x0, y, layout.width - 4)
+        height = y + legend_h + 4
+        body = "".join(parts) + ("".join(targets_g) if len(targets_g) > 2 else "")
+        return _open(cid, layout, title, desc, height) + body + legend + "</svg>"
 
     return responsive(chart_id, draw)

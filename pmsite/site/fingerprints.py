@@ -2,9 +2,9 @@
 
 When a page's digest is the same in two builds with the same templates, settings and
 reference date, its HTML is the same. Conservative by design: an incident page changes with
-its own source and the source of any incident it lists as related, and the fixes that did not hold it shows; a listing page with the
-rows it shows and its filters; a category or service page with any of its incidents; the
-patterns and history pages, and the first page of open actions (its figures), with any incident.
+its own source and the source of any incident it lists as related, and the fixes that did not hold
+it shows; a listing page with the rows it shows and its filters; a category or service page with any of its incidents; the
+patterns, history and monthly review pages, and the first page of open actions (its figures), with any incident.
 """
 
 from __future__ import annotations
@@ -103,7 +103,14 @@ class Fingerprints:
     def _source_digests(self) -> tuple[dict[str, str], str]:
         """Per incident, a digest of its source; and one digest of every category's, service's and team's slug."""
         if self._sources is None:
-            source = {inc.id: self._digests.get(inc.source_uri) or inc.doc.model_dump_json() for inc in self.kb.incidents}
+            source = {inc.id: _source(inc, self._digests) for inc in self.kb.incidents}
             self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()),
                                            sorted(self.plan.team_slugs.items()))
         return self._sources
+
+
+def _source(inc: Incident, digests: Mapping[str, str]) -> str:
+    """What an incident is made of: its file's bytes, and the tracker's states of the tickets its actions name."""
+    made = digests.get(inc.source_uri) or inc.doc.model_dump_json()
+    tracked = [a.tracked for a in inc.actions if a.tracked is not None]
+    return digest(made, tracked) if tracked else made

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from pmsite.analysis.checklist import CHECKS, MIN_EVIDENCE_SHARE
+from pmsite.analysis.checklist import MIN_EVIDENCE_SHARE, active_checks
 from pmsite.format.reference import field_reference
 from pmsite.settings import DOCUMENT_STATUSES, TIMELINE_KINDS, Settings
 from pmsite.text import plural
@@ -100,13 +100,16 @@ def how_to_pass(settings: Settings) -> dict[str, str]:
                  else "Due dates within the priority's target window from resolution (no windows are configured).",
         "PM112": f"At least {MIN_EVIDENCE_SHARE:.0%} of timeline events link evidence: dashboards, logs, tickets.",
         "PM113": f"The review meeting is held within {plural(settings.review_deadline_hours, 'hour')} of resolution.",
+        "PM114": "An action's status says what its ticket's state in the tracker means, as the last "
+                 "<code>pmsite tickets sync</code> read it (the warning names the status and date to write).",
     }
 
 
 def checklist_table(settings: Settings) -> str:
     """Every check with how to pass it on this site: its configured numbers, phrases and windows."""
     how = how_to_pass(settings)
-    rows = [f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how[code_]}</td></tr>" for code_, title in CHECKS.items()]
+    rows = [f"<tr><td><code>{code_}</code></td><td>{_prose(title)}</td><td>{how[code_]}</td></tr>"
+            for code_, title in active_checks(settings).items()]
     return (
         '<table class="pm-compact pm-reference pm-reference--checks">\n<thead><tr><th scope="col">Code</th><th scope="col">Check</th>'
         '<th scope="col">How to pass</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"

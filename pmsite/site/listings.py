@@ -46,7 +46,7 @@ class Listings:
         """The filter choices a listing page offers that its data file does not carry."""
         if kind == "catalog":
             return sorted({i.date.year for i in self.kb.incidents})
-        return sorted({a.item.status for a in self.plan.open_actions})
+        return sorted({a.status for a in self.plan.open_actions})
 
     def pager(self, kind: str, number: int) -> list[dict[str, Any]]:
         """Every page of a listing, each named by the date of its first row."""
@@ -109,7 +109,7 @@ class Listings:
             rows.append([
                 a.id, a.anchor, str(self.markdown.inline(item.description)), o_ix[item.owner],
                 [t_ix[t] for t in inc.doc.teams], priorities.index(item.priority) if item.priority in priorities else len(priorities),
-                statuses.index(item.status) if item.status in statuses else len(statuses), item.due.isoformat(),
+                statuses.index(a.status) if a.status in statuses else len(statuses), item.due.isoformat(),
                 *due_note(a, today), inc.id, inc.doc.title, inc.url,
             ])
         return {

@@ -39,7 +39,8 @@ def _absolute(site_url: str, url: str) -> str:
 def incident_record(inc: Incident, kb: KnowledgeBase, site_url: str) -> dict[str, Any]:
     doc = inc.doc
     data = doc.model_dump(mode="json", exclude_none=False)
-    data["action_items"] = [dict(item, id=a.id, anchor=a.anchor) for item, a in zip(data["action_items"], inc.actions)]
+    data["action_items"] = [dict(item, id=a.id, anchor=a.anchor, state=a.meaning, tracker=tracker_record(a))
+                            for item, a in zip(data["action_items"], inc.actions)]
     # an unpublished document leaves no trace: a related id that is not in the knowledge base is left out
     data["related"] = [ref for ref in data["related"] if ref in kb.by_id]
     return {
@@ -61,6 +62,15 @@ def incident_record(inc: Incident, kb: KnowledgeBase, site_url: str) -> dict[str
             {"id": r.incident.id, "url": r.incident.url, "explicit": r.explicit, "reasons": r.reasons} for r in inc.related
         ],
     }
+
+
+def tracker_record(a: Action) -> dict[str, Any] | None:
+    """What the tracker said of an action's ticket at the last sync, or None when no sync read it."""
+    if a.tracked is None:
+        return None
+    closed = a.tracked.closed_on
+    return {"state": a.tracked.meaning, "said": a.tracked.said, "closed_on": closed.isoformat() if closed else None,
+            "source": a.tracked.source, "problem": a.tracked.problem or None, "agrees": not a.drifted}
 
 
 def _dump(value: Any) -> str:
@@ -91,9 +101,10 @@ def action_record(a: Action, site_url: str) -> dict[str, Any]:
         "description": item.description,
         "owner": item.owner,
         "priority": item.priority,
-        "status": item.status,
+        "status": a.status,
+        "state": a.meaning,  # what the status means: open, in-progress, done or wont-do
         "due": item.due.isoformat(),
-        "completed_on": item.completed_on.isoformat() if item.completed_on else None,
+        "completed_on": a.completed_on.isoformat() if a.completed_on else None,
         "overdue": a.overdue,
         "days_overdue": a.days_late,
         "success_criteria": item.success_criteria,
@@ -101,6 +112,7 @@ def action_record(a: Action, site_url: str) -> dict[str, Any]:
         "improves_detection": item.improves_detection,
         "improves_response": item.improves_response,
         "ticket": item.ticket,
+        "tracker": tracker_record(a),
         "services": list(a.incident.doc.services),
         "url": _absolute(site_url, f"{a.incident.url}#{a.anchor}"),
         "anchor": a.anchor,
@@ -140,7 +152,7 @@ def action_events(inc: Incident, today: dt.date, site_url: str = "") -> list[tup
             continue
         item = a.item
         description = (
-            f"Owner: {item.owner}\nPriority: {item.priority}\nStatus: {item.status}\n"
+            f"Owner: {item.owner}\nPriority: {item.priority}\nStatus: {a.status}\n"
             f"Incident: {a.incident.id} {a.incident.doc.title}"
             + (f"\nSuccess criteria: {item.success_criteria.strip()}" if item.success_criteria else "")
             + (f"\nTicket: {item.ticket}" if item.ticket else "")

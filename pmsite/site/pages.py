@@ -25,7 +25,7 @@ class PageSpec:
     @property
     def in_nav(self) -> bool:
         """Only first pages of index views may be in the navigation: nothing that grows with the corpus."""
-        return self.kind in ("catalog", "actions", "patterns", "history") and self.number == 1
+        return self.kind in ("catalog", "actions", "patterns", "history", "review") and self.number == 1
 
 
 @dataclass

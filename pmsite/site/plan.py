@@ -23,7 +23,9 @@ from pmsite.site.urls import directory_url, unique_slugs, url_slug
 from pmsite.text import plain_text
 
 LISTINGS = {"catalog": ("incidents", "Incident catalog"), "actions": ("actions", "Open action items")}  # kind: folder, title
-VIEWS = (("patterns/index.md", "Recurring patterns", "patterns"), ("history/index.md", "Severity history", "history"))
+REVIEW_SOURCE = "review/index.md"  # the monthly action review
+VIEWS = (("patterns/index.md", "Recurring patterns", "patterns"), ("history/index.md", "Severity history", "history"),
+         (REVIEW_SOURCE, "Monthly action review", "review"))
 GROUPS = {"category": ("categories", "Root cause"), "service": ("services", "Service")}  # kind: folder, title prefix
 FEED_FOLDERS = {"category": "categories", "service": "services", "team": "teams"}  # a group's feed: <folder>/<slug>/feed.xml
 DESCRIPTION_CHARS = 300  # of an incident page's description (its summary as one line of plain text)

@@ -71,6 +71,11 @@ def strict_failure(warnings: int) -> str:
     return f"{plural(warnings, 'warning')} in strict mode: nothing was published"
 
 
+def ignored_note(names: list[str]) -> str:
+    """The one line a build says of the dot files it left out of the incidents folder, as MkDocs leaves them out."""
+    return f"not read: {plural(len(names), 'editor or system file')} in the incidents folder (names starting with a dot): {', '.join(names)}"
+
+
 def say(level: str, message: str) -> None:
     """A line as MkDocs' log prints it (``ERROR   -  pmsite: ...``), for a front end without MkDocs' logger."""
     print(f"{level:<7} -  {LOG_PREFIX}{message}", file=sys.stderr, flush=True)

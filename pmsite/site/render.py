@@ -21,7 +21,8 @@ from pmsite.site.listings import ACTIONS_DATA, CATALOG_DATA, Listings
 from pmsite.site.markdown import MarkdownRenderer
 from pmsite.site.pages import PAGE_SIZE, PageSpec, RenderedPage
 from pmsite.site.phases import phases
-from pmsite.site.plan import SitePlan
+from pmsite.site.plan import REVIEW_SOURCE, SitePlan
+from pmsite.site.review_page import review_context
 from pmsite.site.templates import Templates
 from pmsite.site.toc import headings
 from pmsite.site.urls import url_helper
@@ -70,7 +71,7 @@ class PageRenderer:
     def render(self, spec: PageSpec, *, edit_url: str | None = None) -> RenderedPage:
         renderers: dict[str, Callable[[PageSpec, str | None], str]] = {
             "incident": self._incident, "catalog": self._catalog, "actions": self._actions, "patterns": self._patterns,
-            "history": self._history, "category": self._group, "service": self._group,
+            "history": self._history, "review": self._review, "category": self._group, "service": self._group,
         }
         html = renderers[spec.kind](spec, edit_url)
         # MkDocs holds every page's HTML until the build ends; one non-ASCII character (a dash,
@@ -155,8 +156,9 @@ class PageRenderer:
             owners=sorted({a.item.owner for a in actions}, key=lambda o: (o.lower(), o)),
             teams=sorted({t for a in actions for t in a.incident.doc.teams}),
             priorities=list(self.settings.priorities),
-            statuses=sorted({a.item.status for a in actions}, key=lambda s: (words + [s]).index(s)),
+            statuses=sorted({a.status for a in actions}, key=lambda s: (words + [s]).index(s)),
             data_url=ACTIONS_DATA,
+            review_url=self.plan.url_for(REVIEW_SOURCE),
             **self._context(spec),
         )
 
@@ -177,6 +179,9 @@ class PageRenderer:
             "pmsite/history.html", h=h, total=len(self.kb.incidents), charts=history_charts(h, self.settings),
             near_total=sum(h.near_misses), **self._context(spec),
         )
+
+    def _review(self, spec: PageSpec, edit_url: str | None) -> str:
+        return self.templates.render("pmsite/review.html", **review_context(self.plan), **self._context(spec))
 
     def _group(self, spec: PageSpec, edit_url: str | None) -> str:
         pattern = self.pattern(spec.kind, spec.key)

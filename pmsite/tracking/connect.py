@@ -16,7 +16,6 @@ from pmsite.tracking.jira import Jira
 from pmsite.tracking.tracker import Tracker
 
 TRACKERS: dict[str, type[Tracker]] = {"github": GitHub, "jira": Jira, "gitlab": GitLab}
-NAMES = {kind: cls.name for kind, cls in TRACKERS.items()}
 
 
 def offline(config: TrackerConfig) -> Tracker:

@@ -5,7 +5,6 @@ every read of the post-mortems for the tracker goes through here."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,14 +60,11 @@ class Site:
 
     @property
     def state_path(self) -> Path:
-        """Where the state file lives: beside mkdocs.yml unless configured, never inside the docs folder."""
-        tracker = self.require_tracker()
-        path = (self.base / tracker.state_file).resolve()
-        docs = self.docs_dir.resolve()
-        if path == docs or docs in path.parents:
-            raise UsageError(f"pmsite option tracker.state_file: expected a path outside the docs folder "
-                             f"({os.path.relpath(docs, self.base)}/), got {tracker.state_file!r} (it would be published)")
-        return path
+        """Where the state file lives (the tracker option's rule)."""
+        try:
+            return self.require_tracker().state_path(self.base, self.docs_dir)
+        except ValueError as exc:
+            raise UsageError(f"pmsite option {exc}") from None
 
     def require_tracker(self) -> TrackerConfig:
         if self.tracker is None:

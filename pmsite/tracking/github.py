@@ -29,11 +29,9 @@ _ISSUE_PATH = re.compile(r"/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/issues/([1-9][0-
 
 
 class GitHub(Tracker):
-    name = "GitHub"
 
     def parse_url(self, url: str) -> TicketRef | None:
-        tail = self._web_tail(url)
-        found = _ISSUE_PATH.match(tail) if tail is not None else None
+        found = self._match(url, _ISSUE_PATH)
         if found is None:
             return None
         return TicketRef(url, f"{found.group(1)}/{found.group(2)}", found.group(3))
@@ -76,16 +74,12 @@ class GitHub(Tracker):
         number = issue.get("number") if isinstance(issue, dict) else None
         if not isinstance(number, int):
             raise TrackerError(f"POST {response.request.url}: the answer names no issue number")
-        kept = {str(label.get("name")).casefold() for label in issue.get("labels") or [] if isinstance(label, dict)}
-        dropped = tuple(label for label in new.labels if label.casefold() not in kept)
+        dropped = self.dropped(new.labels, [str(label.get("name")) for label in issue.get("labels") or [] if isinstance(label, dict)])
         return Created(self.ticket_url(new.project, str(number)), dropped)
 
     def read(self, refs: Sequence[TicketRef]) -> dict[str, Reading]:
         out: dict[str, Reading] = {}
-        by_project: dict[str, list[TicketRef]] = {}
-        for ref in refs:
-            by_project.setdefault(ref.project.lower(), []).append(ref)
-        for group in by_project.values():
+        for group in self.by_project(refs):
             project = group[0].project
             listed: dict[str, dict[str, Any]] = {}
             params = {"labels": LISTED_LABEL, "state": "all", "per_page": 100}

@@ -32,11 +32,9 @@ def project_id(path: str) -> str:
 
 
 class GitLab(Tracker):
-    name = "GitLab"
 
     def parse_url(self, url: str) -> TicketRef | None:
-        tail = self._web_tail(url)
-        found = _ISSUE_PATH.match(tail) if tail is not None else None
+        found = self._match(url, _ISSUE_PATH)
         if found is None:
             return None
         return TicketRef(url, found.group(1), found.group(2))
@@ -72,16 +70,12 @@ class GitLab(Tracker):
         iid = issue.get("iid") if isinstance(issue, dict) else None
         if not isinstance(iid, int):
             raise TrackerError(f"POST {response.request.url}: the answer names no issue iid")
-        kept = {str(label).casefold() for label in issue.get("labels") or []}
-        dropped = tuple(label for label in new.labels if label.casefold() not in kept)
+        dropped = self.dropped(new.labels, [str(label) for label in issue.get("labels") or []])
         return Created(self.ticket_url(new.project, str(iid)), dropped)
 
     def read(self, refs: Sequence[TicketRef]) -> dict[str, Reading]:
         out: dict[str, Reading] = {}
-        by_project: dict[str, list[TicketRef]] = {}
-        for ref in refs:
-            by_project.setdefault(ref.project.lower(), []).append(ref)
-        for group in by_project.values():
+        for group in self.by_project(refs):
             project = group[0].project
             for batch in chunks(sorted(group, key=lambda r: int(r.number)), BATCH):
                 iids = sorted({int(ref.number) for ref in batch})

@@ -66,11 +66,9 @@ def adf_lines(doc: object) -> list[str]:
 
 
 class Jira(Tracker):
-    name = "Jira"
 
     def parse_url(self, url: str) -> TicketRef | None:
-        tail = self._web_tail(url)
-        found = _BROWSE.match(tail) if tail is not None else None
+        found = self._match(url, _BROWSE)
         if found is None:
             return None
         return TicketRef(url, found.group(1), f"{found.group(1)}-{found.group(2)}")

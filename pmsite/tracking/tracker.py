@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from pmsite.tracker_config import TrackerConfig
@@ -28,14 +28,17 @@ def unreadable(why: str) -> Reading:
 class Tracker(ABC):
     """One tracker's quirks. Parsing a ticket URL needs no client (``plan`` is offline)."""
 
-    name = "tracker"
-
     def __init__(self, config: TrackerConfig, client: Client | None = None) -> None:
         self.config = config
         self._client = client
         web = urlsplit(config.web)
         self._web_host = (web.hostname or "").lower(), web.port
         self._web_path = web.path.rstrip("/")
+
+    @property
+    def name(self) -> str:
+        """The tracker as a reader knows it (GitHub, Jira, GitLab)."""
+        return self.config.name
 
     @property
     def client(self) -> Client:
@@ -56,6 +59,25 @@ class Tracker(ABC):
         if not path.startswith(self._web_path + "/"):
             return None
         return path[len(self._web_path):]
+
+    def _match(self, url: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern`` matched against the path of ``url`` below the web address (None for another site)."""
+        tail = self._web_tail(url)
+        return pattern.match(tail) if tail is not None else None
+
+    @staticmethod
+    def dropped(asked: Sequence[str], kept: Sequence[str]) -> tuple[str, ...]:
+        """The labels asked for that a created ticket does not carry (a token without the right silently drops them)."""
+        have = {label.casefold() for label in kept}
+        return tuple(label for label in asked if label.casefold() not in have)
+
+    @staticmethod
+    def by_project(refs: Sequence[TicketRef], key: Callable[[str], str] = str.lower) -> list[list[TicketRef]]:
+        """The tickets grouped by project (as the tracker compares project names), in first-seen order."""
+        groups: dict[str, list[TicketRef]] = {}
+        for ref in refs:
+            groups.setdefault(key(ref.project), []).append(ref)
+        return list(groups.values())
 
     @abstractmethod
     def parse_url(self, url: str) -> TicketRef | None:

@@ -3,7 +3,7 @@
 A header row names the columns: ``timestamp`` and ``event`` are required; ``actor``,
 ``evidence`` and ``kind`` are optional. Timestamps are ISO 8601 with an offset. An actor is
 kept only when the ``actors`` mapping names it or it already is one of the mapping's roles,
-so a person's name never reaches the draft (and is replaced in the texts too). Evidence is
+so a person's name never reaches the draft (and is masked in the texts too). Evidence is
 one text, or http(s) links separated by spaces. Without a kind, the wording decides.
 """
 
@@ -12,42 +12,29 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 
-from pmsite.authoring.importers.common import (
-    DraftError,
-    DraftUsage,
-    Event,
-    Mapping,
-    Person,
-    Record,
-    Redactor,
-    Request,
-    clean,
-    decode,
-    is_web_url,
-    key_of,
-    parse_time,
-    read_bytes,
-    shown,
-)
+from pmsite.authoring.importers.errors import DraftError, DraftUsage
+from pmsite.authoring.importers.inputs import decode, read_bytes
+from pmsite.authoring.importers.mapping import Mapping
+from pmsite.authoring.importers.people import person
+from pmsite.authoring.importers.record import Event, Record, Request
+from pmsite.authoring.importers.times import parse_time
+from pmsite.authoring.importers.untrusted import clean, key_of, shown
 from pmsite.settings import TIMELINE_KINDS
+from pmsite.text import is_http_url
 
 TOOL = "CSV"
 COLUMNS = ("timestamp", "event", "actor", "evidence", "kind")
 REQUIRED = ("timestamp", "event")
 
 
-def _evidence(value: str) -> tuple[list[str], str]:
-    """Links, or one text; a link of another scheme (javascript:, file:) is left out with a TODO."""
+def _evidence(value: str) -> list[str]:
+    """Links separated by spaces, or one text (what the format does not accept is left out when the draft is written)."""
     parts = value.split()
-    if parts and all(is_web_url(p) for p in parts):
-        return parts, ""
-    text = clean(value, one_line=True, limit=300)
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", text) and not re.match(r"[A-Za-z0-9_-]+:\d", text) \
-            and not is_web_url(text):
-        return [], "TODO: evidence left out: only http(s) links and plain text are kept"
-    return ([text] if text else []), ""
+    if parts and all(is_http_url(p) for p in parts):
+        return parts
+    text = clean(value, one_line=True)
+    return [text] if text else []
 
 
 def read(request: Request, mapping: Mapping) -> Record:
@@ -90,8 +77,8 @@ def read(request: Request, mapping: Mapping) -> Record:
     except csv.Error as exc:
         problems.append(f"{path}:{reader.line_num}: expected CSV: {exc}")
     roles = mapping.roles()
-    people = [Person((a,), (a,)) for _, row in rows if (a := row.get("actor", "").strip()) and key_of(a) not in roles]
-    redactor = Redactor(people, mapping)
+    people = list(dict.fromkeys(person([a]) for _, row in rows
+                                if (a := row.get("actor", "").strip()) and key_of(a) not in roles))
 
     events = []
     for line, row in rows:
@@ -101,9 +88,10 @@ def read(request: Request, mapping: Mapping) -> Record:
         except DraftError as exc:
             problems.append(str(exc))
             continue
-        event = redactor.text(row["event"])
+        event = clean(row["event"])
         if not event:
-            problems.append(f"{where}: event: expected a text, got an empty cell")
+            got = "only invisible characters" if row["event"].strip() else "an empty cell"
+            problems.append(f"{where}: event: expected a text, got {got}")
             continue
         kind = key_of(row.get("kind", ""))
         if kind and kind not in TIMELINE_KINDS:
@@ -115,9 +103,9 @@ def read(request: Request, mapping: Mapping) -> Record:
         if actor and role is None:
             role = roles.get(key_of(actor))
             if role is None and mapping.actor(actor, default="?") == "?":
-                todo = "TODO: actor left out: not in the actors mapping of the mapping file"
-        evidence, evidence_todo = _evidence(redactor.text(row.get("evidence", ""), one_line=True))
-        events.append(Event(at, event, kind or mapping.kind_of(event), role, evidence, todo or evidence_todo))
+                todo = "actor left out: not in the actors mapping of the mapping file"
+        events.append(Event(at, event, kind or mapping.kind_of(event), role, _evidence(row.get("evidence", "")),
+                            [todo] if todo else []))
     if problems:
         raise DraftError("\n".join(problems))
     if not events:
@@ -127,6 +115,6 @@ def read(request: Request, mapping: Mapping) -> Record:
         reference=f"file {clean(path.name, one_line=True, limit=60)}",
         name_hint=path.stem,
         events=events,
-        redactor=redactor,
+        people=people,
         service_label="CSV",
     )

@@ -1,13 +1,13 @@
-"""Opsgenie: an alert (``GET /v2/alerts/{id}``) and its log (``GET /v2/alerts/{id}/logs``).
+"""Opsgenie: an alert (``GET /v2/alerts/{id}``), its log, notes and recipients (``.../logs``, ``/notes``, ``/recipients``).
 
 Opsgenie's log is free text ("Alert acknowledged via web"), so an entry's kind comes from
-its wording: the mapping's ``kinds`` first, then the defaults. Without a log, the alert
-itself makes the timeline: created, acknowledged and closed (``report.ackTime`` and
-``report.closeTime`` are milliseconds after ``createdAt``).
+its wording: the mapping's ``kinds`` first, then the defaults; a note is an event too. Without
+a log, the alert itself makes the timeline: created, acknowledged and closed
+(``report.ackTime`` and ``report.closeTime`` are milliseconds after ``createdAt``).
 
-Opsgenie names users by their e-mail address. Owners and the people of the report
-(``acknowledgedBy``, ``closedBy``) are never written: actors only through the ``actors``
-mapping, and replaced in texts.
+Opsgenie names users by their e-mail address. Owners, responders, recipients, note authors
+and the people of the report (``acknowledgedBy``, ``closedBy``) are never written: actors only
+through the ``actors`` mapping, and masked in texts.
 """
 
 from __future__ import annotations
@@ -16,24 +16,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pmsite.authoring.importers.common import (
-    DraftError,
-    DraftUsage,
-    Event,
-    Mapping,
-    Person,
-    Record,
-    Redactor,
-    Request,
-    Source,
-    Stamp,
-    clean,
-    dig,
-    key_of,
-    parse_time,
-    read_json,
-    shown,
-)
+from pmsite.authoring.importers.errors import DraftError, DraftUsage
+from pmsite.authoring.importers.inputs import read_json
+from pmsite.authoring.importers.mapping import Mapping
+from pmsite.authoring.importers.people import Person, person
+from pmsite.authoring.importers.record import Event, Record, Request, Source, Stamp
+from pmsite.authoring.importers.times import parse_time
+from pmsite.authoring.importers.untrusted import clean, dig, key_of, shown
 
 TOOL = "Opsgenie"
 SYSTEM = "Opsgenie"  # actor for what Opsgenie itself did; mappable
@@ -53,9 +42,10 @@ def _alert(top: Any, path: Path) -> dict[str, Any]:
 
 
 def _logs(paths: list[Path]) -> tuple[list[tuple[dict[str, Any], str]], list[str]]:
-    """Log entries from one or more pages, each with where it was read; and a note when the last page is missing."""
+    """Log entries, notes and recipients from one or more pages, each with where it was read; and a note
+    when the last page is missing."""
     logs: list[tuple[dict[str, Any], str]] = []
-    seen: set[str] = set()
+    seen: set[tuple[bool, str]] = set()
     pages_with_next = pages = 0
     for path in paths:
         data = read_json(path)
@@ -67,8 +57,8 @@ def _logs(paths: list[Path]) -> tuple[list[tuple[dict[str, Any], str]], list[str
             at = f"{path}" + (f": [{p}]" if len(found) > 1 else "")
             items = page.get("data") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise DraftError(f"{at}: expected the JSON of Opsgenie's GET /v2/alerts/{{id}}/logs: an object with a "
-                                 f"\"data\" list (or a list of such pages), got {shown(page)}")
+                raise DraftError(f"{at}: expected the JSON of Opsgenie's GET /v2/alerts/{{id}}/logs (or /notes, "
+                                 f"/recipients): an object with a \"data\" list (or a list of such pages), got {shown(page)}")
             pages += 1
             pages_with_next += bool(dig(page, "paging", "next"))
             for i, entry in enumerate(items):
@@ -77,9 +67,9 @@ def _logs(paths: list[Path]) -> tuple[list[tuple[dict[str, Any], str]], list[str
                     raise DraftError(f"{where}: expected a log entry object, got {shown(entry)}")
                 offset = entry.get("offset")
                 if isinstance(offset, str) and offset:
-                    if offset in seen:
+                    if ("note" in entry, offset) in seen:
                         continue  # pages fetched twice overlap
-                    seen.add(offset)
+                    seen.add(("note" in entry, offset))
                 logs.append((entry, where))
     notes = []
     if pages and pages_with_next == pages:
@@ -103,6 +93,20 @@ def _actor(owner: Any, integration: str, mapping: Mapping) -> str | None:
     return mapping.actor(owner)
 
 
+def _people(alert: dict[str, Any], logs: list[tuple[dict[str, Any], str]], integration: str) -> list[Person]:
+    """The owners, responders, recipients and note authors: every user the alert, its log and its notes name."""
+    users = [alert.get("owner"), dig(alert, "report", "acknowledgedBy"), dig(alert, "report", "closedBy"),
+             *(entry.get("owner") for entry, _ in logs)]
+    source = alert.get("source")
+    users += [source] if isinstance(source, str) and "@" in source else []  # the source is a person only as an address
+    for responder in [*(alert.get("responders") or []), *(alert.get("visibleTo") or []),
+                      *(entry.get("user") for entry, _ in logs)]:  # recipients: {"user": {"id", "username"}}
+        if isinstance(responder, dict) and responder.get("type", "user") == "user":
+            users += [responder.get("username"), responder.get("name"), responder.get("fullName")]
+    return list(dict.fromkeys(person([u]) for u in users
+                              if isinstance(u, str) and u.strip() and _owner_is_person(u, integration)))
+
+
 def _after(created: dt.datetime, millis: Any) -> dt.datetime | None:
     if isinstance(millis, int) and not isinstance(millis, bool) and 0 <= millis < 10**13:
         return created + dt.timedelta(milliseconds=millis)
@@ -117,18 +121,12 @@ def read(request: Request, mapping: Mapping) -> Record:
     logs, notes = _logs(rest)
     where = f"{first}: data"
     integration = clean(dig(alert, "integration", "name"), one_line=True)
-    owners = [alert.get("owner"), alert.get("source"), dig(alert, "report", "acknowledgedBy"),
-              dig(alert, "report", "closedBy"), *(entry.get("owner") for entry, _ in logs)]
-    people = {o: Person((o,), (o,)) for o in owners
-              if isinstance(o, str) and o.strip() and _owner_is_person(o, integration)
-              and (o != alert.get("source") or "@" in o)}  # the source is a person only as an address
-    redactor = Redactor(people.values(), mapping)
-    title = redactor.text(alert.get("message"), one_line=True, limit=200)
+    title = clean(alert.get("message"), one_line=True)
     created = parse_time(alert.get("createdAt"), f"{where}.createdAt")
 
     events = []
     for entry, at in logs:
-        text = redactor.text(entry.get("log"))
+        text = clean(entry.get("log")) or clean(entry.get("note"))
         if text:
             moment = parse_time(entry.get("createdAt"), f"{at}.createdAt")
             events.append(Event(moment, text, mapping.kind_of(text), _actor(entry.get("owner"), integration, mapping)))
@@ -159,7 +157,7 @@ def read(request: Request, mapping: Mapping) -> Record:
         reference=reference,
         name_hint=f"opsgenie {reference}",
         events=events,
-        redactor=redactor,
+        people=_people(alert, logs, integration),
         title=title,
         title_note="the Opsgenie alert's message",
         severity=severity,

@@ -5,8 +5,9 @@ author guide). Notification entries are left out: there is one per person and ch
 and the escalation entries already tell that story. Without log entries, the incident's
 own times (triggered, acknowledged, resolved) make the timeline.
 
-Every ``user`` and ``user_reference`` in the record is a person: never written, an actor
-only through the ``actors`` mapping (by user id, name or e-mail), and replaced in texts.
+Every ``user`` and ``user_reference`` in the record (agents, assignees, acknowledgers ...) is
+a person, and so is every address a contact method or a notification names: never written,
+an actor only through the ``actors`` mapping (by user id, name or e-mail), masked in texts.
 """
 
 from __future__ import annotations
@@ -14,25 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pmsite.authoring.importers.common import (
-    DraftError,
-    DraftUsage,
-    Event,
-    Mapping,
-    Person,
-    Record,
-    Redactor,
-    Request,
-    Source,
-    Stamp,
-    clean,
-    dig,
-    is_web_url,
-    optional_time,
-    parse_time,
-    read_json,
-    shown,
-)
+from pmsite.authoring.importers.errors import DraftError, DraftUsage
+from pmsite.authoring.importers.inputs import read_json
+from pmsite.authoring.importers.mapping import Mapping
+from pmsite.authoring.importers.people import Person, person
+from pmsite.authoring.importers.record import Event, Record, Request, Source, Stamp
+from pmsite.authoring.importers.times import optional_time, parse_time
+from pmsite.authoring.importers.untrusted import clean, dig, shown
+from pmsite.text import is_http_url
 
 TOOL = "PagerDuty"
 SYSTEM = "PagerDuty"  # actor for what PagerDuty itself did (escalation by timeout); mappable
@@ -63,20 +53,21 @@ AUTOMATED_CHANNELS = frozenset({"api", "auto", "email", "nagios", "integration",
 
 
 def _people(*values: Any) -> list[Person]:
-    """Every user object or reference anywhere in the record (walked without recursion)."""
-    found: dict[str, Person] = {}
+    """Every user, user reference and contact address anywhere in the record (walked without recursion)."""
+    found: dict[Person, None] = {}
     stack = list(values)
     while stack:
         value = stack.pop()
         if isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, dict):
-            if value.get("type") in ("user", "user_reference"):
-                strings = tuple(v for v in (value.get(k) for k in ("id", "summary", "name", "email")) if isinstance(v, str))
-                names = tuple(v for v in (value.get(k) for k in ("summary", "name", "email")) if isinstance(v, str))
-                found.setdefault("\0".join(strings), Person(strings, names))
+            kind = str(value.get("type") or "")
+            if kind in ("user", "user_reference"):
+                found[person([value.get(k) for k in ("summary", "name", "email")], [value.get("id")])] = None
+            elif "contact_method" in kind or kind.endswith("notification"):
+                found[person([value.get("address")])] = None
             stack.extend(value.values())
-    return list(found.values())
+    return list(found)
 
 
 def _actor(agent: Any, mapping: Mapping) -> str | None:
@@ -129,7 +120,7 @@ def _pages(paths: list[Path]) -> tuple[list[tuple[dict[str, Any], str]], list[st
     return entries, notes
 
 
-def _event(entry: dict[str, Any], where: str, redactor: Redactor, mapping: Mapping, title: str) -> Event | None:
+def _event(entry: dict[str, Any], where: str, mapping: Mapping, title: str) -> Event | None:
     kind_name = clean(entry.get("type"), one_line=True, limit=60)
     if kind_name in SKIPPED:
         return None
@@ -137,20 +128,20 @@ def _event(entry: dict[str, Any], where: str, redactor: Redactor, mapping: Mappi
     readable = kind_name.removesuffix("_log_entry").replace("_", " ") or "unknown"
     kind, text = ENTRY_KINDS.get(kind_name, ("other", f"PagerDuty log entry: {readable}"))
     channel = entry.get("channel")
-    note = redactor.text(entry.get("note"))
+    note = clean(entry.get("note"))
     if kind_name == "annotate_log_entry":
-        note = note or redactor.text(dig(channel, "content")) or redactor.text(dig(channel, "summary"))
+        note = note or clean(dig(channel, "content")) or clean(dig(channel, "summary"))
         if not note:
             return None
         text, kind = note, mapping.kind_of(note)
     elif kind_name == "trigger_log_entry":
-        description = (redactor.text(dig(entry, "event_details", "description"), one_line=True, limit=300)
-                       or redactor.text(dig(channel, "summary"), one_line=True, limit=300) or title)
+        description = (clean(dig(entry, "event_details", "description"), one_line=True, limit=300)
+                       or clean(dig(channel, "summary"), one_line=True, limit=300) or title)
         text = f"{text}: {description}" if description else text
     elif note:
         text = f"{text}. Note: {note}"
     url = entry.get("html_url")
-    evidence = [url] if isinstance(url, str) and is_web_url(url) else []
+    evidence = [url] if isinstance(url, str) and is_http_url(url) else []
     return Event(at, text, kind, _actor(entry.get("agent"), mapping), evidence)
 
 
@@ -166,12 +157,11 @@ def read(request: Request, mapping: Mapping) -> Record:
         raise DraftError(f"{first}: expected the JSON of PagerDuty's GET /incidents/{{id}}: an object with an "
                          f"\"incident\" object, got {shown(top)}")
     entries, notes = _pages(rest)
-    redactor = Redactor(_people(incident, [e for e, _ in entries]), mapping)
     where = f"{first}: incident"
-    title = redactor.text(incident.get("title") or incident.get("summary"), one_line=True, limit=200)
+    title = clean(incident.get("title") or incident.get("summary"), one_line=True)
     created = parse_time(incident.get("created_at"), f"{where}.created_at")
     resolved = optional_time(incident.get("resolved_at"), f"{where}.resolved_at")
-    events = [e for e in (_event(entry, at, redactor, mapping, title) for entry, at in entries) if e is not None]
+    events = [e for e in (_event(entry, at, mapping, title) for entry, at in entries) if e is not None]
 
     trigger = next((entry for entry, _ in entries if entry.get("type") == "trigger_log_entry"), None)
     if trigger is not None:
@@ -212,14 +202,14 @@ def read(request: Request, mapping: Mapping) -> Record:
     reference = f"incident #{number}" if isinstance(number, int) else f"incident {clean(incident.get('id'), one_line=True, limit=40)}"
     links = []
     url = incident.get("html_url")
-    if isinstance(url, str) and is_web_url(url):
+    if isinstance(url, str) and is_http_url(url):
         links.append((f"PagerDuty {reference}", url))
     return Record(
         tool=TOOL,
         reference=reference,
         name_hint=f"pagerduty {reference}",
         events=events,
-        redactor=redactor,
+        people=_people(incident, [e for e, _ in entries]),
         title=title,
         title_note="the PagerDuty incident's title",
         severity=severity,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pmsite import __version__
+from pmsite.authoring.importers.registry import SOURCES
 from pmsite.errors import EXIT_PROBLEMS, BuildFailed, PmsiteError
 from pmsite.frontends.cli.actions import cmd_actions
 from pmsite.frontends.cli.authoring import cmd_demo_corpus, cmd_draft, cmd_new, cmd_schema
@@ -94,8 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("draft", cmd_draft, "start a draft post-mortem from the incident record (PagerDuty, Opsgenie, Slack, CSV)")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="pagerduty: INCIDENT.json [LOG_ENTRIES.json ...]; "
-                   "opsgenie: ALERT.json [LOGS.json ...]; slack: EXPORT_DIR (or its .zip); csv: FILE")
-    p.add_argument("--from", dest="source", required=True, choices=["pagerduty", "opsgenie", "slack", "csv"])
+                   "opsgenie: ALERT.json [LOGS.json, NOTES.json, RECIPIENTS.json ...]; slack: EXPORT_DIR (or its .zip); csv: FILE")
+    p.add_argument("--from", dest="source", required=True, choices=SOURCES)
     p.add_argument("--channel", help="slack: the incident's channel in the export")
     p.add_argument("--mapping", type=Path, metavar="FILE",
                    help="YAML: the tool's severities, services, teams and people to this site's values and roles")

@@ -50,7 +50,7 @@ def _action_rows(args: argparse.Namespace, corpus: Corpus, settings: Settings) -
             "priority": item.priority,
             "due": item.due.isoformat(),
             "days_overdue": action.days_late,
-            "status": item.status,
+            "status": action.status,
             "owner": item.owner,
             "description": plain_text(item.description, first_line=True),
             "services": list(inc.doc.services),

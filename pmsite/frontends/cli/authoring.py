@@ -67,7 +67,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder = Path(args.dir) if args.dir else config.incidents_path
     known = [config.incidents_path] if config.incidents_path.is_dir() else []
     try:
-        path = scaffold(
+        written = scaffold(
             folder,
             title=title,
             severity=severity,
@@ -84,8 +84,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot write the new file: {exc.strerror or exc}") from None
-    emit(f"created {shown_path(path)}")
-    emit(f"next: fill it in, then run: pmsite validate {shown_path(path)}", err=True)
+    emit(f"created {shown_path(written.path)}")
+    for note in written.notes:
+        emit(f"note: {note}", err=True)
+    emit(f"next: fill it in, then run: pmsite validate {shown_path(written.path)}", err=True)
     return EXIT_OK
 
 
@@ -105,9 +107,10 @@ def cmd_demo_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    """The work is in :mod:`pmsite.importers`; here its errors become the CLI's exit statuses."""
+    """The work is in :mod:`pmsite.authoring.importers`; its errors carry the CLI's exit statuses."""
     config = site_config(args)
-    from pmsite.authoring.importers import DraftError, DraftUsage, Request, make_draft
+    from pmsite.authoring.importers.draft import make_draft
+    from pmsite.authoring.importers.record import Request
 
     request = Request(
         source=args.source, inputs=[Path(p) for p in args.inputs], channel=args.channel, mapping=args.mapping,
@@ -116,12 +119,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         search=[config.incidents_path] if config.incidents_path.is_dir() else [],
         schema_file=config.base / "schema" / "postmortem.schema.json",
     )
-    try:
-        result = make_draft(request, config.settings)
-    except DraftUsage as exc:
-        raise UsageError(str(exc)) from None
-    except DraftError as exc:
-        raise CommandError(str(exc)) from None
+    result = make_draft(request, config.settings)
     emit(f"created {shown_path(result.path)}")
     for note in result.notes:
         emit(f"note: {note}", err=True)

@@ -49,13 +49,19 @@ def files_to_check(args_paths: Sequence[str], config: SiteConfig) -> tuple[list[
     from pmsite.reading.files import discover
 
     files: list[Path] = []
+    skipped: list[Path] = []
     for root in roots:
         if root.is_dir():
-            files.extend(discover(root))
+            files.extend(discover(root, skipped))
         elif root.is_file():
             files.append(root)
         else:
             raise UsageError(f"no such file or folder: {root}")
+    if skipped:
+        from pmsite.reading.files import display_path
+        from pmsite.site.publishing import ignored_note
+
+        emit(f"note: {printable(ignored_note(sorted(display_path(p, Path.cwd()) for p in skipped)))}", err=True)
     unique: dict[str, Path] = {}
     for f in files:  # each file once, however it is written (a link is a file of its own)
         unique.setdefault(os.path.abspath(f), f)

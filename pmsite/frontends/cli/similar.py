@@ -18,13 +18,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pmsite import __version__
-from pmsite.analysis.actions import Action, open_actions
+from pmsite.analysis.actions import Action, TrackedState, open_actions
 from pmsite.analysis.incidents import Incident, make_incident
 from pmsite.analysis.related import Match, Profile, reason_words, similar_to
 from pmsite.analysis.similarity import TERM_VERSION, terms_and_words, words_of
@@ -223,10 +223,12 @@ class Review:
         return {"file": self.file, "id": self.id, "similar": [s.as_dict() for s in self.similar]}
 
 
-def review(config: SiteConfig, loaded: Sequence[Loaded], asked: Iterable[Loaded], paths: Iterable[Path] | None = None) -> list[Review]:
+def review(config: SiteConfig, loaded: Sequence[Loaded], asked: Iterable[Loaded], paths: Iterable[Path] | None = None,
+           tickets: Mapping[str, TrackedState] | None = None) -> list[Review]:
     """The similar published incidents of each ``asked`` file that is valid (``loaded``: every file this
     run read, so the cache is refreshed from them; ``paths``: the files of the incidents folder, when
-    known); refreshes and saves the cache."""
+    known; ``tickets``: the tracker's states, which decide which actions are open); refreshes and saves
+    the cache."""
     settings = config.settings
     cache = ProfileCache(config)
     entries = cache.refresh(loaded, paths)
@@ -247,13 +249,13 @@ def review(config: SiteConfig, loaded: Sequence[Loaded], asked: Iterable[Loaded]
         # the knowledge base as this pull request would publish it: the reviewed file as it is now
         kb = [target if p.id == doc.id else p for p in knowledge_base]
         matches = similar_to(target, kb, settings.related_limit, shown)
-        found = [s for s in (_shown(m, where.get(m.profile.id), doc, config) for m in matches) if s is not None]
+        found = [s for s in (_shown(m, where.get(m.profile.id), doc, config, tickets) for m in matches) if s is not None]
         line = item.positions.of(("related",) if "related" in doc.model_fields_set else ("id",), key=True)[0]
         reviews.append(Review(item.display, doc.id, line, found))
     return reviews
 
 
-def _shown(match: Match, name: str | None, doc: Document, config: SiteConfig) -> Similar | None:
+def _shown(match: Match, name: str | None, doc: Document, config: SiteConfig, tickets: Mapping[str, TrackedState] | None) -> Similar | None:
     """A match with its facts and open actions, read from its file (None when it cannot be read now)."""
     if name is None:
         return None
@@ -261,7 +263,7 @@ def _shown(match: Match, name: str | None, doc: Document, config: SiteConfig) ->
     item = load_file(config.incidents_path / name, settings, root=config.incidents_path)
     if item.document is None:
         return None
-    inc = make_incident(item.document, name, settings, settings.today)
+    inc = make_incident(item.document, name, settings, settings.today, tickets)
     url = ""
     if config.site_url:
         url = f"{config.site_url.rstrip('/')}/{page_url(incident_source(inc.slug), config.directory_urls)}"

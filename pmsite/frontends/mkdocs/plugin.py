@@ -133,6 +133,10 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self._load(engine)
         for problem in engine.checklist_warnings() if self.config.checklist else []:
             log.warning(problem.format())
+        for warning in engine.tracker_warnings():
+            log.warning(warning)
+        if engine.ignored_files:
+            log.info(publishing.ignored_note(engine.ignored_files))
         allowed = list(self.config.publish_incident_files)
         for file in list(files):
             if not publishing.publishes_incident_file(file.src_uri, engine.incidents_dir, allowed):
@@ -161,7 +165,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
                 files.append(File.generated(config, data.path, content=data.content))
         _refuse_collisions(files)
         if self.config.search and not self._incremental:
-            self._search(engine.search_index.start)
+            self._step(engine.search_index.start)
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
         # or every later collection rescans it (superlinear at 10,000 incidents).
         if not rebuild:
@@ -197,9 +201,10 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
     # Early, so other plugins see the engine's HTML, not the placeholder.
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.engine is None or not self.engine.generates(page.file.src_uri):
+        engine = self.engine
+        if engine is None or not engine.generates(page.file.src_uri):
             return html
-        rendered = self.engine.render(page.file.src_uri, edit_url=page.edit_url)
+        rendered = self._step(lambda: engine.render(page.file.src_uri, edit_url=page.edit_url))
         tokens = toc_tokens([(level, ident, str(escape(title))) for level, ident, title in rendered.toc])
         page.toc = get_toc(tokens)  # type: ignore[arg-type]  # plain dicts of Python-Markdown's token shape
         return rendered.html
@@ -237,7 +242,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             return env
         pages = sorted((p.url, p.title or "", p.content or "") for p in handwritten)
         engine = self.engine
-        self._search(lambda: engine.search_index.start_writing(Path(config.site_dir), pages))
+        self._step(lambda: engine.search_index.start_writing(Path(config.site_dir), pages))
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -256,7 +261,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if self.engine is None:
             return
         if self.config.search:
-            stats = self._search(self.engine.search_index.finish)
+            stats = self._step(self.engine.search_index.finish)
             log.info(publishing.search_summary(stats.records, stats.pages, stats.files, stats.bytes))
         self._remember(config)
 
@@ -267,8 +272,9 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if self.engine is not None:
             self.engine.search_index.stop()
 
-    def _search(self, step: Any) -> Any:
-        """One step of the search index; its failure is the build's."""
+    def _step(self, step: Any) -> Any:
+        """One step of the engine that can fail (the search index, rendering a page): its failure is the build's,
+        as one located line, never a traceback."""
         try:
             return step()
         except PmsiteError as exc:

@@ -227,6 +227,10 @@ def generate(config_file: Path | None, out: Path | None = None) -> Generated:
     warnings = engine.checklist_warnings() if site.config.checklist else []
     for problem in warnings:
         say("WARNING", problem.format())
+    for warning in engine.tracker_warnings():
+        say("WARNING", warning)
+    if engine.ignored_files:
+        say("INFO", publishing.ignored_note(engine.ignored_files))
     try:
         builder = engine.plan()
     except PageCollision as exc:
