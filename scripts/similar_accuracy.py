@@ -5,9 +5,9 @@ lists measured against the ``related`` fields of a knowledge base (README: "Simi
 For a folder of post-mortems (the real ones of tests/fixtures/real, or ``pmsite demo-corpus``):
 
 review    for every published post-mortem that names others in ``related``, the ranking ``pmsite validate``
-          shows (every other published incident compared): is a named incident first, and where does the
-          first one named come (median, looked for among the first 100); both with the wording (now) and
-          without (ties by time, as before)
+          shows (candidates from the site's windows, as the site draws them; ``--all``: every other published
+          incident compared): is a named incident first, and where does the first one named come (median,
+          looked for among the first 100); both with the wording (now) and without (ties by time, as before)
 site      every explicit ``related`` removed, the knowledge base analysed as the site does (candidate
           windows, ``related_limit`` per page): how many of the named pairs the site still links (either
           page lists the other), and how many are first on the page of the one that named them
@@ -34,7 +34,7 @@ from pmsite.settings import Settings
 DEPTH = 100  # how far down the review's ranking a named incident is looked for (further down counts as 101)
 
 
-def measure(folder: Path, weight: float, limits: list[int]) -> dict[str, object]:
+def measure(folder: Path, weight: float, limits: list[int], window: int | None = Settings().related_limit + 1) -> dict[str, object]:
     settings = Settings()
     docs = [i.document for i in load_corpus(discover(folder), settings).documents if i.document is not None and i.document.published]
     ids = {d.id for d in docs}
@@ -47,7 +47,7 @@ def measure(folder: Path, weight: float, limits: list[int]) -> dict[str, object]
         idfs = weights_of(kb)
         first, positions = 0, []
         for source in sorted({a for a, _ in named}):
-            order = [m.profile.id for m in similar_to(profiles[source], kb, DEPTH, idfs=idfs)]
+            order = [m.profile.id for m in similar_to(profiles[source], kb, DEPTH, idfs=idfs, window=window)]
             targets = [b for a, b in named if a == source]
             for target in targets:
                 first += bool(order) and order[0] == target
@@ -71,13 +71,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--limits", type=int, nargs="+", default=[1, 3, 5], help="related_limit values for the site's lists")
+    parser.add_argument("--all", action="store_true", help="the review compares every published incident, not the site's windows")
     args = parser.parse_args()
     print("| corpus | published | named pairs | ranking | review: named first | first named at (median) | "
           + " | ".join(f"site, {n} per page: pairs linked (named first)" for n in args.limits) + " |")
     print("|---|---:|---:|---|---:|---:|" + "---:|" * len(args.limits))
     for folder in args.folders:
         for label, weight in (("before: ties by time", 0), ("with the wording", related.WORDING_WEIGHT)):
-            r = measure(folder, weight, args.limits)
+            r = measure(folder, weight, args.limits, None if args.all else Settings().related_limit + 1)
             site = r["site"]
             assert isinstance(site, dict)
             cells = " | ".join(f"{site[n][0]}/{site[n][1]} ({site[n][2]})" for n in args.limits)

@@ -246,3 +246,16 @@ def test_the_workflow_step_puts_the_changed_files_review_in_the_job_summary(tmp_
     assert "#### INC-T (content/incidents/t.yaml)" in text and text.count("#### ") == 1
     assert "| 1 | [INC-B](https://kb.example.com/incidents/inc-b/) Incident B<br>2024-06-02, SEV1 · Critical |" in text
     assert "- **warning**: content/incidents/t.yaml:1:1: PM105 no contributing factors" in text  # its checklist too
+
+
+def test_candidates_come_from_the_sites_windows() -> None:
+    # INC-OLD is worded as the target and shares its category and service, but eight incidents sharing the same
+    # category and service (and nothing else) started between them: with the site's window of 2 (related_limit 1)
+    # it is not a candidate; compared with every incident, it is the first.
+    def profile(ident: str, day: int, words: dict[str, int]) -> Profile:
+        return Profile(ident, frozenset({"code-defect"}), frozenset({"api"}), frozenset(), float(day * 86400), words)
+
+    target = profile("INC-NEW", 100, {"cach": 1, "evict": 1})
+    kb = [profile("INC-OLD", 1, {"cach": 1, "evict": 1}), *(profile(f"INC-{n}", 90 + n, {"disk": 1}) for n in range(8))]
+    assert [m.profile.id for m in similar_to(target, kb, 1)] == ["INC-OLD"]
+    assert [m.profile.id for m in similar_to(target, kb, 1, window=2)] == ["INC-7"]  # the nearest in time of the window

@@ -14,6 +14,7 @@ the wording's cosine similarity counts up to :data:`WORDING_WEIGHT`), then close
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -277,10 +278,12 @@ class Match:
 
 
 def similar_to(target: Profile, knowledge_base: Sequence[Profile], n: int, shown: Mapping[str, str] | None = None,
-               idfs: Mapping[str, int] | None = None) -> list[Match]:
-    """The ``n`` post-mortems of the knowledge base most similar to ``target``, in the related order
-    (:func:`top`), each compared with every one (the site draws candidates from windows instead).
+               idfs: Mapping[str, int] | None = None, window: int | None = None) -> list[Match]:
+    """The ``n`` post-mortems of the knowledge base most similar to ``target``, in the related order (:func:`top`).
 
+    ``window``: candidates are drawn as the site draws them (:meth:`RelatedIndex.nearest`): from each list
+    the target shares with others (a category, a service, a tag, a category with a service or tag), the
+    ``window`` nearest in time on each side; without it, every post-mortem sharing something is compared.
     The weights of the wording come from ``knowledge_base`` (the target counts only when it is one of
     them); the target itself (its id) is never its own match. ``shown``: the word the target writes for
     each of its terms, for :attr:`Match.words`. ``idfs``: the weights of the knowledge base's terms
@@ -291,12 +294,26 @@ def similar_to(target: Profile, knowledge_base: Sequence[Profile], n: int, shown
     mine = vector(target.terms, idfs)
     cats, svcs, tags = target.categories, target.services, target.tags
     candidates: list[Candidate[Profile]] = []
+    lists: dict[tuple[str, ...], list[Candidate[Profile]]] = defaultdict(list)
     for other in knowledge_base:
         if other.id == target.id:
             continue
-        c, s, t = len(cats & other.categories), len(svcs & other.services), len(tags & other.tags)
-        if c or s or t:
-            candidates.append((-c, -s, -t, abs(other.timestamp - target.timestamp), other.id, other))
+        sc, ss, st = cats & other.categories, svcs & other.services, tags & other.tags
+        if sc or ss or st:
+            row = (-len(sc), -len(ss), -len(st), abs(other.timestamp - target.timestamp), other.id, other)
+            if window is None:
+                candidates.append(row)
+                continue
+            for name in (*(("category", c) for c in sc), *(("service", s) for s in ss), *(("tag", t) for t in st),
+                         *(("pair", c, "s:" + s) for c in sc for s in ss), *(("pair", c, "t:" + t) for c in sc for t in st)):
+                lists[name].append(row)
+    if window is not None:
+        chosen: dict[str, Candidate[Profile]] = {}
+        for rows in lists.values():
+            newer = heapq.nsmallest(window, (r for r in rows if r[5].timestamp > target.timestamp), key=lambda r: (r[3], r[4]))
+            older = heapq.nsmallest(window, (r for r in rows if r[5].timestamp <= target.timestamp), key=lambda r: (r[3], r[4]))
+            chosen.update((r[4], r) for r in (*newer, *older))
+        candidates = list(chosen.values())
     matches = []
     for similarity, other in top(candidates, n, mine, lambda p: vector(p.terms, idfs)):
         theirs = vector(other.terms, idfs)

@@ -248,7 +248,7 @@ def review(config: SiteConfig, loaded: Sequence[Loaded], asked: Iterable[Loaded]
         target = Profile.of(doc, terms)
         # the knowledge base as this pull request would publish it: the reviewed file as it is now
         kb = [target if p.id == doc.id else p for p in knowledge_base]
-        matches = similar_to(target, kb, settings.related_limit, shown)
+        matches = similar_to(target, kb, settings.related_limit, shown, window=settings.related_limit + 1)  # the site's windows
         found = [s for s in (_shown(m, where.get(m.profile.id), doc, config, tickets) for m in matches) if s is not None]
         line = item.positions.of(("related",) if "related" in doc.model_fields_set else ("id",), key=True)[0]
         reviews.append(Review(item.display, doc.id, line, found))
