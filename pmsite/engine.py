@@ -98,7 +98,7 @@ class Engine:
         self.ignored_files: list[str] = []  # dot files beside the post-mortems, never read (see reading.files.discover)
         self.kb: KnowledgeBase | None = None
         self.builder: SiteBuilder | None = None
-        self.search_index = SiteSearch(lambda: incident_records(self._analysed()))
+        self.search_index = SiteSearch(lambda: incident_records(self._analysed(), self.markdown))
 
     def _markdown(self, extensions: list[Any], configs: dict[str, Any]) -> MarkdownRenderer:
         """A renderer with the site's extensions. Conversions are kept between rebuilds for extensions

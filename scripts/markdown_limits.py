@@ -25,17 +25,16 @@ the next text would take longer than --budget (marked ~); RecursionError:
 ``no``, or ``n>=X`` the smallest failing count in the main thread (called a
 few frames deep; MkDocs calls Markdown about 23 frames deep, which lowers the
 threshold by about as many levels); ``thread`` when a new thread with the
-default stack size behaves differently; pmsite: whether pmsite's
-``markdown_shape`` refuses the largest text (``-`` when pmsite is not importable).
+default stack size behaves differently; pmsite: whether pmsite's rule
+(``markdown_shape``) refuses the largest text.
 
-Part 2, the proposal (``--proposal``, also run by default): the worst fields
-the proposed validation caps still allow (``proposed_problem`` is a reference
-implementation of the rule), timed with this Markdown, and the depth of nested
+Part 2, the caps (``--proposal``, also run by default): the worst fields
+pmsite's caps still allow, timed with this Markdown, and the depth of nested
 emphasis at which a thread with a 128 KiB stack (musl's default, e.g. Alpine)
 crashes.
 
 Part 3 (``--fuzz SECONDS``, not run by default): hill-climbing from random
-fields towards slower ones that the proposed rule still accepts.
+fields towards slower ones that pmsite's rule still accepts.
 
 Each construct runs in its own process (a crash or a stall cannot stop the
 table), one process at a time. Default runtime: two to four minutes (more on a busy machine).
@@ -45,7 +44,9 @@ table), one process at a time. Default runtime: two to four minutes (more on a b
     python scripts/markdown_limits.py --no-proposal    # part 1 only
     python scripts/markdown_limits.py --json           # one JSON object a line
 
-Only the standard library and markdown are required (nh3 and pmsite optional).
+Only the standard library and markdown are required (nh3 optional): the caps
+and the rule come from this checkout's pmsite/format/markdown_shape.py, which
+needs nothing else.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's pmsite, in any environment
+
+from pmsite.format import markdown_shape as caps  # noqa: E402
+from pmsite.format.markdown_shape import markdown_shape  # noqa: E402
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list"]  # MkDocs' three, then mkdocs.yml's
 CONFIGS = {"toc": {"permalink": True}}
@@ -227,10 +234,6 @@ def _timed(render: Callable[[str], str], text: str, first: float) -> float:
 
 
 def _shape_check(text: str) -> str:
-    try:
-        from pmsite.model import markdown_shape
-    except Exception:
-        return "-"
     return "refused" if markdown_shape(text) else "passes"
 
 
@@ -290,157 +293,7 @@ def child(name: str, cap: int, budget: float) -> None:
         print(json.dumps(row), flush=True)
 
 
-# --- part 2: the proposal ---------------------------------------------------
-
-# The caps proposed in scripts/markdown-limits.md, per inline run (paragraph,
-# list item, heading, table row) unless marked per field.
-PROPOSED = {
-    "brackets": 50,          # '[' (links, images, references, [x])
-    "open_brackets": 1,      # '[' not closed within 300 characters, or '](' whose parentheses never balance
-    "stars": 200,            # '*'
-    "underscores": 16,       # '_' not between two letters or digits
-    "backtick_runs": 60,     # runs of '`' (a code span is two)
-    "backtick_run_len": 3,   # the longest run
-    "start_tags": 50,        # per field: '<' followed by a letter
-    "headings": 100,         # per field
-}
-BRACKET_SPAN = 300  # a '[' whose ']' is farther is re-read like an unclosed one
-
-# Python-Markdown's fenced_code: top-level fences only, removed before any inline parsing
-_FENCED = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n(?:.*?\n)?(?P=fence)[ ]*$", re.MULTILINE | re.DOTALL)
-_BLANK_SPLIT = re.compile(r"\n[ \t]*\n")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_ATX = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]|$)")
-_TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$|[ \t]*\|[ \t]*:?-+:?[ \t]*$")
-_SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
-
-
-def inline_runs(text: str) -> list[str]:
-    """The parts of ``text`` Python-Markdown parses as one inline run each, or larger (never smaller).
-
-    Blocks end at blank lines; a block that starts with a list item is split at every
-    list item; a table (second line a rule with '|') at every row; an ATX heading line
-    is a run of its own. Python-Markdown continues a paragraph over a later line that
-    looks like a list item, so a block that starts as a paragraph is not split there.
-    """
-    runs: list[str] = []
-    for block in _BLANK_SPLIT.split(_FENCED.sub("", text)):
-        lines = block.split("\n")
-        table = len(lines) > 1 and "|" in lines[1] and bool(_TABLE_RULE.match(lines[1]))
-        listed = bool(_LIST_ITEM.match(lines[0]))
-        current: list[str] = []
-        for line in lines:
-            if table or _ATX.match(line) or (listed and _LIST_ITEM.match(line)):
-                if current:
-                    runs.append("\n".join(current))
-                current = [line]
-                if table or _ATX.match(line):
-                    runs.append(line)
-                    current = []
-            else:
-                current.append(line)
-        if current:
-            runs.append("\n".join(current))
-    return runs
-
-
-def _code_span_mask(run: str) -> list[bool]:
-    """Characters inside code spans, when every backtick run pairs with a later run of its own
-    length and no backslash touches a backtick: then Python-Markdown (3.5 to 3.11) pairs them
-    the same way and nothing inside reaches the other inline patterns. Otherwise nothing is masked."""
-    mask = [False] * len(run)
-    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", run)]
-    if not runs or "\\`" in run or "`\\" in run:
-        return mask
-    following: list[int | None] = [None] * len(runs)  # the next run of the same length
-    seen: dict[int, int] = {}
-    for j in range(len(runs) - 1, -1, -1):
-        length = runs[j][1] - runs[j][0]
-        following[j] = seen.get(length)
-        seen[length] = j
-    i = 0
-    while i < len(runs):
-        start, end = runs[i]
-        partner = following[i]
-        if partner is None:
-            return [False] * len(run)
-        for k in range(start, runs[partner][1]):
-            mask[k] = True
-        i = partner + 1
-    return mask
-
-
-def run_counts(run: str) -> dict[str, int]:
-    """What one inline run holds: backslash-escaped characters and the contents of tidy code
-    spans (see _code_span_mask) are not counted, except for the backtick runs themselves."""
-    counts = dict.fromkeys(("brackets", "open_brackets", "stars", "underscores", "backtick_runs", "backtick_run_len"), 0)
-    for m in re.finditer(r"`+", run):
-        counts["backtick_runs"] += 1
-        counts["backtick_run_len"] = max(counts["backtick_run_len"], len(m.group()))
-    code = _code_span_mask(run)
-    n = len(run)
-    closing: dict[int, int] = {}  # '[' -> its ']'
-    opening: list[int] = []  # every counted '['
-    stack: list[int] = []
-    live = [not c for c in code]  # characters the bracket and emphasis patterns see
-    i = 0
-    while i < n:
-        ch = run[i]
-        if not live[i]:
-            i += 1
-            continue
-        if ch == "\\" and i + 1 < n:
-            live[i + 1] = False
-            i += 2
-            continue
-        if ch == "[":
-            counts["brackets"] += 1
-            opening.append(i)
-            stack.append(i)
-        elif ch == "]" and stack:
-            closing[stack.pop()] = i
-        elif ch == "*":
-            counts["stars"] += 1
-        elif ch == "_" and not (0 < i < n - 1 and run[i - 1].isalnum() and run[i + 1].isalnum()):
-            counts["underscores"] += 1
-        i += 1
-    paren: dict[int, int] = {}  # '(' -> its ')', every live parenthesis counted as Markdown does
-    parens: list[int] = []
-    for k in range(n):
-        if live[k] and run[k] == "(":
-            parens.append(k)
-        elif live[k] and run[k] == ")" and parens:
-            paren[parens.pop()] = k
-    for start in opening:
-        end = closing.get(start)
-        unclosed = end is None or end - start > BRACKET_SPAN
-        paren_open = end is not None and run.startswith("(", end + 1) and live[end + 1] and end + 1 not in paren
-        if unclosed or paren_open:  # '[' without its ']' nearby, or '](' without its ')'
-            counts["open_brackets"] += 1
-    return counts
-
-
-def proposed_problem(text: str) -> str | None:
-    """Why the proposed rule refuses ``text`` (one Markdown field), or None.
-
-    A reference for pmsite's validation; the existing checks (nesting depth 16,
-    '[' nesting 16, 20,000 characters) are not repeated here.
-    """
-    caps = PROPOSED
-    outside = _FENCED.sub("", text)
-    tags = len(re.findall(r"<[A-Za-z]", outside))
-    if tags > caps["start_tags"]:
-        return f"{tags} '<' followed by a letter (HTML start tags, autolinks), at most {caps['start_tags']}"
-    lines = outside.split("\n")
-    headings = sum(1 for i, line in enumerate(lines)
-                   if _ATX.match(line) or (i and lines[i - 1].strip() and _SETEXT.match(line)))
-    if headings > caps["headings"]:
-        return f"{headings} headings, at most {caps['headings']}"
-    for run in inline_runs(text):
-        for what, count in run_counts(run).items():
-            if count > caps[what]:
-                return f"{what.replace('_', ' ')}: {count} in one paragraph, list item, heading or table row, at most {caps[what]}"
-    return None
+# --- part 2: the worst fields within the caps ------------------------------
 
 
 def _pad(text: str, cap: int = CAP) -> str:
@@ -449,25 +302,29 @@ def _pad(text: str, cap: int = CAP) -> str:
     return text + " " + (FILL * (rest // len(FILL) + 1))[:rest] if rest > 0 else text
 
 
+def _caps() -> dict[str, int]:
+    """pmsite's caps by name: MAX_BRACKETS is 'brackets'."""
+    return {name.removeprefix("MAX_").lower(): value for name, value in vars(caps).items() if name.startswith("MAX_")}
+
+
 def worst_fields() -> dict[str, str]:
-    """Fields of CAP characters that stay within the proposed caps, built to be slow or deep."""
-    c = PROPOSED
-    links = c["brackets"] - c["open_brackets"]
-    under = "__x " * (c["underscores"] // 4) + "_a_ " * (c["underscores"] // 4)  # Markdown 3.10's worst arrangement
-    ticks = "``a " + "```b``` " * ((c["backtick_runs"] - 1) // 2)  # 59 runs, none longer than 3
-    tags = "<b " * c["start_tags"]
-    stars = "*a " * (c["stars"] // 2) + "b" + " c*" * (c["stars"] // 2)  # 100 levels of <em>
-    heads = "\n\n".join(["### a"] + [f"### a_{i}" for i in range(1, c["headings"] // 2)] + ["### a"] * (c["headings"] // 2))
+    """Fields of CAP characters that stay within pmsite's caps, built to be slow or deep."""
+    links = caps.MAX_BRACKETS - caps.MAX_OPEN_BRACKETS
+    under = "__x " * (caps.MAX_UNDERSCORES // 4) + "_a_ " * (caps.MAX_UNDERSCORES // 4)  # Markdown 3.10's worst arrangement
+    ticks = "``a " + "```b``` " * ((caps.MAX_BACKTICK_RUNS - 1) // 2)  # 59 runs, none longer than 3
+    tags = "<b " * caps.MAX_START_TAGS
+    stars = "*a " * (caps.MAX_STARS // 2) + "b" + " c*" * (caps.MAX_STARS // 2)  # 100 levels of <em>
+    heads = "\n\n".join(["### a"] + [f"### a_{i}" for i in range(1, caps.MAX_HEADINGS // 2)] + ["### a"] * (caps.MAX_HEADINGS // 2))
     return {
-        f"links ({c['brackets']})": _pad("x " + "[a](b) " * c["brackets"]),
+        f"links ({caps.MAX_BRACKETS})": _pad("x " + "[a](b) " * caps.MAX_BRACKETS),
         "open '[' then links": _pad("x [a " + "[a](b) " * links),
         "open '](' then links": _pad("x [a]((b) " + "[a](b) " * links),
         "far ']' around links": "x [ " + _pad("[a](b) " * links, CAP - 6) + " ]",
         f"underscores ({under.count('_')})": _pad("x " + under),
         f"backticks ({len(re.findall('`+', ticks))} runs)": _pad("x " + ticks),
-        f"start tags ({c['start_tags']})": _pad("x " + tags),
-        f"emphasis depth {c['stars'] // 2}": _pad(stars),
-        f"headings ({c['headings']})": _pad(heads + "\n\n"),
+        f"start tags ({caps.MAX_START_TAGS})": _pad("x " + tags),
+        f"emphasis depth {caps.MAX_STARS // 2}": _pad(stars),
+        f"headings ({caps.MAX_HEADINGS})": _pad(heads + "\n\n"),
         "all caps in one run": _pad("x [a]((b) " + "[a](b) " * links + under + ticks + tags + stars),
     }
 
@@ -477,8 +334,7 @@ def proposal(render: Callable[[str], str]) -> list[dict[str, object]]:
     for name, text in worst_fields().items():
         took = _attempt(render, text)
         rows.append({"field": name, "chars": len(text), "t": None if took is None else _timed(render, text, took),
-                     "recursion": took is None, "proposed": "refused" if proposed_problem(text) else "passes",
-                     "pmsite": _shape_check(text)})
+                     "recursion": took is None, "pmsite": _shape_check(text)})
     return rows
 
 
@@ -542,8 +398,8 @@ def breakers(timeout: float) -> None:
     import markdown
 
     print(f"Python-Markdown {markdown.__version__}: CPU seconds (or the failure) of each input, "
-          f"and what pmsite's current check and the proposed rule say")
-    print(f"{'input':52} {'result':>16} {'pmsite':>8} {'proposed':>9}")
+          f"and what pmsite's rule says")
+    print(f"{'input':52} {'result':>16} {'pmsite':>8}")
     for name, make in BREAKERS.items():
         cmd = [sys.executable, os.path.abspath(__file__), "--breaker-child", name]
         try:
@@ -552,8 +408,7 @@ def breakers(timeout: float) -> None:
         except subprocess.TimeoutExpired:
             result = f">{timeout:.0f} s (stopped)"
         text = make()
-        print(f"{name:52} {result:>16} {_shape_check(text):>8} {'refused' if proposed_problem(text) else 'passes':>9}",
-              flush=True)
+        print(f"{name:52} {result:>16} {_shape_check(text):>8}", flush=True)
 
 
 def breaker_child(name: str) -> None:
@@ -571,7 +426,7 @@ def breaker_child(name: str) -> None:
     print("RecursionError" if took1 is None else f"{took1:.3f} s")
 
 
-# --- part 3: random fields within the proposed caps (--fuzz) ---------------
+# --- part 3: random fields within the caps (--fuzz) ------------------------
 
 FUZZ_TOKENS = [
     "[a](b) ", "[a](b) ", "![a](b) ", "[a][b] ", "[a] ", "[a ", "[a]((b) ", "[a](b ", "](", "[", "]", "(", ")",
@@ -606,7 +461,7 @@ def _mutate(rng: random.Random, tokens: list[str]) -> list[str]:
 
 
 def fuzz_child(seed: int, steps: int) -> None:
-    """Hill-climb from a random field towards a slower one that the proposed rule still accepts."""
+    """Hill-climb from a random field towards a slower one that pmsite's rule still accepts."""
     rng = random.Random(seed)
     render = _renderer()
     tokens: list[str] = []
@@ -614,7 +469,7 @@ def fuzz_child(seed: int, steps: int) -> None:
     for _ in range(steps):
         candidate = _mutate(rng, tokens)
         text = _assemble(candidate)
-        if len(text) > CAP or proposed_problem(text) is not None:
+        if len(text) > CAP or markdown_shape(text) is not None:
             continue
         took = _attempt(render, text)
         if took is None:
@@ -665,7 +520,7 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--stack-child", nargs=2, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--fuzz", type=float, metavar="SECONDS",
-                        help="part 3 only: hill-climb from random fields towards slow ones that the proposed caps "
+                        help="part 3 only: hill-climb from random fields towards slow ones that pmsite's caps "
                              "accept, for this long; prints the slowest (their tokens reproduce them)")
     parser.add_argument("--fuzz-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--breakers", action="store_true",
@@ -689,7 +544,7 @@ def main() -> None:
         return
     if args.fuzz:
         import markdown
-        print(f"Python-Markdown {markdown.__version__}: random fields of {CAP:,} characters within the proposed caps")
+        print(f"Python-Markdown {markdown.__version__}: random fields of {CAP:,} characters within pmsite's caps")
         for row in fuzz(args.fuzz, args.budget):
             print(json.dumps(row)[:2000])
         return
@@ -750,16 +605,16 @@ def main() -> None:
     if not args.no_proposal and not args.only:
         render = _renderer()
         render("warm *up* [a](b)")
-        say(f"\nPart 2: the worst fields within the proposed caps ({', '.join(f'{k} {v}' for k, v in PROPOSED.items())})")
+        say(f"\nPart 2: the worst fields within pmsite's caps ({', '.join(f'{k} {v}' for k, v in _caps().items())})")
         say(f"{'field':24} {'chars':>6} {'CPU s':>7} {'x' + str(FIELDS) + ' fields':>10} {'RecursionError':>15} "
-            f"{'proposed':>9} {'pmsite':>7}")
+            f"{'pmsite':>7}")
         for row in proposal(render):
             if args.json:
                 print(json.dumps(row))
                 continue
             doc = _fmt(row["t"] * FIELDS) if row["t"] is not None else "-"
             say(f"{row['field']:24} {row['chars']:>6} {_fmt(row['t']):>7} {doc:>10} "
-                f"{'yes' if row['recursion'] else 'no':>15} {row['proposed']:>9} {row['pmsite']:>7}")
+                f"{'yes' if row['recursion'] else 'no':>15} {row['pmsite']:>7}")
         ok, bad = stack_limit(128)
         line = {"stack_kib": 128, "renders_depth": ok, "fails_depth": bad}
         print(json.dumps(line)) if args.json else say(

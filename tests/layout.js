@@ -2,7 +2,7 @@
 // Returns a list of findings per rule; every list is empty on a readable page.
 (laptop) => {
   const vw = document.documentElement.clientWidth;
-  const out = { sideways: [], clipped: [], brokenWords: [], narrowCells: [], smallSvgText: [], narrowCharts: [], offscreen: [] };
+  const out = { sideways: [], clipped: [], brokenWords: [], narrowCells: [], overflowingCells: [], smallSvgText: [], narrowCharts: [], offscreen: [] };
   const se = document.scrollingElement;
   if (se.scrollWidth > se.clientWidth + 1) out.sideways.push(`page is ${se.scrollWidth}px wide in a ${se.clientWidth}px window`);
   // Where a reader reads: the header, the tabs, the article and the footer. The navigation drawer is
@@ -64,6 +64,8 @@
           if (tops.size > 1) out.brokenWords.push(`"${m[0]}" in ${label(cell)}`);
         }
       }
+      // content wider than its cell runs over the next one (a badge that cannot wrap in a column too narrow)
+      if (cell.scrollWidth > cell.clientWidth + 1) out.overflowingCells.push(`${cell.scrollWidth}px in ${cell.clientWidth}px: ${label(cell)}`);
       const text = cell.textContent.trim();
       if (laptop && text.length > 80 && cell.getBoundingClientRect().width < 180) {
         out.narrowCells.push(`${Math.round(cell.getBoundingClientRect().width)}px: ${label(cell)}`);

@@ -1,6 +1,6 @@
 """Inline SVG charts: two drawings per chart, accessible, escaped, deterministic and drawn to scale.
 
-Every expected number below is worked out by hand from the plot geometry in ``pmsite/charts.py``:
+Every expected number below is worked out by hand from the plot geometry in ``pmsite/site/charts/``:
 
 * a layout is (view box width, font size, plot height): WIDE (720, 13, 220), NARROW (340, 12, 190);
 * the plot's top is ``font + 14`` with an axis title, else 8; its bottom is ``top + plot_h``;
@@ -204,7 +204,7 @@ def test_time_unit_boundaries(minutes: float, expected: tuple[str, float]) -> No
     ],
 )
 def test_ticks_are_round_and_cover_the_range(lo: float, hi: float, integer: bool, expected: list[float]) -> None:
-    assert charts._ticks(lo, hi, integer=integer) == expected
+    assert charts.ticks(lo, hi, integer=integer) == expected
 
 
 @pytest.mark.parametrize(
@@ -635,7 +635,7 @@ def test_range_description_unit_and_axis(
 def test_fractional_ticks_are_labelled_with_their_value() -> None:
     # Under a minute (time to detect by an alert) or no data at all, the axis runs 0..1 in steps of 0.25:
     # a tick drawn at 0.25 must not read "0.2", nor one at 0.75 "0.8".
-    assert charts._ticks(0, 0.9, integer=False) == [0, 0.25, 0.5, 0.75, 1]
+    assert charts.ticks(0, 0.9, integer=False) == [0, 0.25, 0.5, 0.75, 1]
     wrong = []
     cases: list[list[tuple[float, float, float] | None]] = [[(0.2, 0.5, 0.9)], [None], [(1, float("nan"), 3)]]
     for spreads in cases:

@@ -10,25 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from statistics import mean
 
 from pmsite.analysis.actions import Action, open_actions
+from pmsite.analysis.figures import average, completion, rate, within_window
 from pmsite.analysis.knowledge_base import KnowledgeBase
 
 RECENT_DAYS = 90
 
 
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-
 def completion_rate(actions: list[Action]) -> float | None:
-    """Done items as a share of all items except those decided against (wont-do)."""
-    considered = [a for a in actions if not a.wont_do]
-    return _rate(sum(1 for a in considered if a.done), len(considered))
-
+    """Done items as a share of all items except those decided against (won't do)."""
+    return completion(sum(1 for a in actions if a.done), len(actions), sum(1 for a in actions if a.wont_do))
 
 
 @dataclass
@@ -40,7 +32,6 @@ class OwnerRow:
     total: int = 0
 
 
-
 @dataclass
 class PriorityRow:
     priority: str
@@ -50,8 +41,7 @@ class PriorityRow:
 
     @property
     def rate(self) -> float | None:
-        return _rate(self.on_time, self.closed)
-
+        return rate(self.on_time, self.closed)
 
 
 @dataclass
@@ -67,7 +57,6 @@ class ActionFigures:
     on_time: list[PriorityRow]
     on_time_overall: float | None
     owners: list[OwnerRow]
-
 
 
 def action_figures(kb: KnowledgeBase) -> ActionFigures:
@@ -87,7 +76,7 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
     for p in s.priorities:
         window = s.priority_windows.get(p)
         done = done_by_priority.get(p, [])
-        on_time = sum(1 for a in done if window is not None and a.days_to_close is not None and a.days_to_close <= window)
+        on_time = sum(1 for a in done if a.days_to_close is not None and within_window(a.days_to_close, window))
         rows.append(PriorityRow(p, window, len(done), on_time))
         on_time_total += on_time
         closed_total += len(done)
@@ -109,8 +98,8 @@ def action_figures(kb: KnowledgeBase) -> ActionFigures:
         completion_all=completion_rate(every),
         completion_recent=completion_rate(recent),
         recent_count=len(recent),
-        average_days_to_close=round(mean(closed_days), 1) if closed_days else None,
+        average_days_to_close=average(closed_days),
         on_time=rows,
-        on_time_overall=_rate(on_time_total, closed_total),
+        on_time_overall=rate(on_time_total, closed_total),
         owners=sorted(owners.values(), key=lambda r: (-r.open, -r.overdue, r.owner.lower(), r.owner)),
     )

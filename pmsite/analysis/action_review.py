@@ -29,10 +29,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import mean, median
 
 from pmsite.analysis.action_figures import completion_rate
 from pmsite.analysis.actions import Action, review_order
+from pmsite.analysis.figures import average, completion, middle, rate, within_window
 from pmsite.analysis.history import month_key
 from pmsite.analysis.knowledge_base import KnowledgeBase
 
@@ -61,20 +61,6 @@ def became_overdue(action: Action, today: dt.date) -> bool:
         return True
     closed = action.completed_on
     return closed is not None and closed > due
-
-
-def rate(part: int, whole: int) -> float | None:
-    """A percentage with one decimal; None of nothing."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-def middle(values: Sequence[float]) -> float | None:
-    """The median with one decimal (the mean of the two middle values of an even count); None of nothing."""
-    return round(median(values), 1) if values else None
-
-
-def average(values: Sequence[float]) -> float | None:
-    return round(mean(values), 1) if values else None
 
 
 def _month_start(day: dt.date, back: int = 0) -> dt.date:
@@ -148,7 +134,7 @@ class PriorityTimes:
     @property
     def within(self) -> int:
         """Closed within the window: days to close at most the window."""
-        return 0 if self.window is None else sum(1 for d in self.days if d <= self.window)
+        return sum(1 for d in self.days if within_window(d, self.window))
 
     @property
     def share(self) -> float | None:
@@ -171,7 +157,7 @@ class TeamRow:
     @property
     def completion(self) -> float | None:
         """Done ÷ (all − won't do), over all the team's items."""
-        return rate(self.done, self.total - self.wont_do)
+        return completion(self.done, self.total, self.wont_do)
 
 
 @dataclass

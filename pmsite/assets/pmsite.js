@@ -1,7 +1,9 @@
 /* pmsite: the knowledge base's search dialog and the filters of its two listings.
    Shipped with the site (no CDN, no outside request). Without JavaScript every page is complete:
    listings are numbered static pages, and only search needs a script. Author text is only ever
-   set as text (textContent), never parsed as markup, except HTML the build has sanitised. */
+   set as text (textContent), never parsed as markup, except HTML the build has sanitised. Author and URL
+   values are never looked up on plain objects (a service named "constructor" or "__proto__" would find
+   Object.prototype's): Map and Set, or an own-property check. */
 (function () {
   "use strict";
 
@@ -21,6 +23,7 @@
     return String(text || "").toLowerCase().split(/\s+/).filter(Boolean);
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function own(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
 
   // --- search: a dialog over the Pagefind index ---------------------------------------------------
 
@@ -56,7 +59,7 @@
       base: base,
       api: null,
       facetIndex: null,
-      chosen: {},
+      chosen: new Map(),  // facet name -> Set of the values chosen
       results: [],
       shown: 0,
       serial: 0,
@@ -107,9 +110,8 @@
 
   function chosenFilters() {
     var filters = {};
-    Object.keys(search.chosen).forEach(function (name) {
-      var values = Object.keys(search.chosen[name]).filter(function (v) { return search.chosen[name][v]; });
-      if (values.length) filters[name] = { any: values };
+    search.chosen.forEach(function (values, name) {
+      if (values.size) filters[name] = { any: Array.from(values) };
     });
     return filters;
   }
@@ -174,21 +176,42 @@
     var facts = [meta.id, meta.date, meta.severity].filter(Boolean);
     if (facts.length) li.appendChild(el("p", { "class": "pm-search__facts" }, facts.join(" · ")));
     var excerpt = el("p", { "class": "pm-search__excerpt" });
-    appendMarked(excerpt, item.excerpt || "");
+    excerptWords(item).forEach(function (word, i) {
+      if (i) excerpt.appendChild(document.createTextNode(" "));
+      excerpt.appendChild(word[1] ? el("mark", {}, word[0]) : document.createTextNode(word[0]));
+    });
     li.appendChild(excerpt);
     return li;
   }
 
-  // The excerpt marks matches with <mark>; everything else in it is kept as text, never as markup.
-  function appendMarked(target, html) {
-    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
-    (function walk(node, into) {
-      Array.prototype.forEach.call(node.childNodes, function (child) {
-        if (child.nodeType === 3) into.appendChild(document.createTextNode(child.nodeValue));
-        else if (child.nodeType === 1 && child.tagName === "MARK") { var m = el("mark"); walk(child, m); into.appendChild(m); }
-        else if (child.nodeType === 1) walk(child, into);
-      });
-    })(doc.body, target);
+  // Pagefind's excerpt is not HTML: it is words of its raw_content (the indexed text with only "<" and ">"
+  // written as "&lt;" and "&gt;") joined by spaces, the matches wrapped in <mark>. Read as HTML, an
+  // author's "&region=eu" would show as "®ion=eu". So each word of it is shown as the text it stands for:
+  // the word at the same place in the indexed text itself. Returns [text, matched] pairs.
+  var PAGEFIND_WORDS = /[\r\n\s]+/g;  // how Pagefind splits a text into words
+  function excerptWords(item) {
+    var tokens = String(item.excerpt || "").split(" ").filter(Boolean).map(function (t) {
+      var m = /^<mark>([\s\S]*)<\/mark>$/.exec(t);
+      return m ? [m[1], true] : [t, false];
+    });
+    var raw = item.raw_content, text = item.content;
+    if (typeof raw === "string" && typeof text === "string" && raw.indexOf("\u200B") < 0) {
+      var rawWords = raw.split(PAGEFIND_WORDS), textWords = text.split(PAGEFIND_WORDS);
+      if (rawWords.length === textWords.length) {
+        for (var p = 0; p + tokens.length <= rawWords.length; p++) {
+          var k = 0;
+          while (k < tokens.length && rawWords[p + k] === tokens[k][0]) k++;
+          if (k === tokens.length) return tokens.map(function (t, i) { return [textWords[p + i], t[1]]; });
+        }
+      }
+    }
+    // a text Pagefind split at zero-width spaces: undo the escaping it did, and no more
+    return tokens.map(function (t) { return [t[0].replace(/&lt;/g, "<").replace(/&gt;/g, ">"), t[1]]; });
+  }
+
+  // Facet values reach Pagefind with '%', '"' and '\\' percent-encoded (records.py: facet_value)
+  function facetLabel(value) {
+    try { return decodeURIComponent(value); } catch (e) { return value; }
   }
 
   function renderFacets(counts) {
@@ -196,13 +219,15 @@
     s.facets.textContent = "";
     FACETS.forEach(function (pair) {
       var name = pair[0];
-      var values = counts[name] || {};
-      var chosen = s.chosen[name] || {};
-      var keys = Object.keys(values).filter(function (v) { return values[v] > 0 || chosen[v]; });
+      var values = own(counts, name) ? counts[name] : {};
+      var chosen = s.chosen.get(name) || new Set();
+      var count = function (v) { return own(values, v) ? values[v] : 0; };
+      var keys = Object.keys(values).filter(function (v) { return values[v] > 0 || chosen.has(v); });
+      chosen.forEach(function (v) { if (!own(values, v)) keys.push(v); });  // chosen, and no longer counted: can be unchosen
       if (!keys.length) return;
       keys.sort(function (a, b) {
         if (name === "year") return a < b ? 1 : -1;
-        return (values[b] - values[a]) || (a < b ? -1 : 1);
+        return (count(b) - count(a)) || (a < b ? -1 : 1);
       });
       var set = el("fieldset", { "class": "pm-facet" });
       set.appendChild(el("legend", {}, pair[1]));
@@ -210,17 +235,18 @@
       keys.forEach(function (value, i) {
         var id = "pm-facet-" + name + "-" + i;
         var item = el("li");
-        if (i >= SHOWN_VALUES && !chosen[value]) item.hidden = true;
+        if (i >= SHOWN_VALUES && !chosen.has(value)) item.hidden = true;
         var box = el("input", { type: "checkbox", id: id });
-        box.checked = !!chosen[value];
+        box.checked = chosen.has(value);
         box.addEventListener("change", function () {
-          s.chosen[name] = s.chosen[name] || {};
-          s.chosen[name][value] = box.checked;
+          if (!s.chosen.has(name)) s.chosen.set(name, new Set());
+          if (box.checked) s.chosen.get(name).add(value);
+          else s.chosen.get(name).delete(value);
           runSearch();
         });
         var label = el("label", { "for": id });
-        label.appendChild(document.createTextNode(value + " "));
-        label.appendChild(el("span", { "class": "pm-count" }, String(values[value] || 0)));
+        label.appendChild(document.createTextNode(facetLabel(value) + " "));
+        label.appendChild(el("span", { "class": "pm-count" }, String(count(value))));
         item.appendChild(box);
         item.appendChild(label);
         list.appendChild(item);
@@ -287,10 +313,10 @@
       noun: ["incident", "incidents"],
       match: function (row, q, data) {
         if (q.severity && data.severities[row[3]][0] !== q.severity) return false;
-        if (q.category && row[4].indexOf(data.index.categories[q.category]) < 0) return false;
-        if (q.service && row[5].indexOf(data.index.services[q.service]) < 0) return false;
-        if (q.team && row[6].indexOf(data.index.teams[q.team]) < 0) return false;
-        if (q.tag && row[7].indexOf(data.index.tags[q.tag]) < 0) return false;
+        if (q.category && row[4].indexOf(data.index.categories.get(q.category)) < 0) return false;
+        if (q.service && row[5].indexOf(data.index.services.get(q.service)) < 0) return false;
+        if (q.team && row[6].indexOf(data.index.teams.get(q.team)) < 0) return false;
+        if (q.tag && row[7].indexOf(data.index.tags.get(q.tag)) < 0) return false;
         if (q.year && row[2].slice(0, 4) !== q.year) return false;
         if (q.near_miss && (q.near_miss === "yes") !== (row[8] === 1)) return false;
         if (q.actions === "open" && !row[9]) return false;
@@ -316,8 +342,8 @@
         var sev = data.severities[row[3]] || ["", "", ""];
         slot("severity").textContent = sev[1];
         slot("severity").className = "pm-sev " + sev[2];
-        links(slot("categories"), row[4].map(function (i) { return data.categories[i]; }), root);
-        links(slot("services"), row[5].map(function (i) { return data.services[i]; }), root);
+        links(slot("categories"), row[4].map(function (i) { return data.categories[i]; }), root, root + row[13] + "#root-causes");
+        links(slot("services"), row[5].map(function (i) { return data.services[i]; }), root, root + row[13] + "#details");
         slot("duration").textContent = row[12];
         slot("open").textContent = row[9];
         slot("overdue").textContent = row[10];
@@ -329,7 +355,7 @@
       noun: ["open action item", "open action items"],
       match: function (row, q, data) {
         if (q.owner && data.owners[row[3]] !== q.owner) return false;
-        if (q.team && row[4].indexOf(data.index.teams[q.team]) < 0) return false;
+        if (q.team && row[4].indexOf(data.index.teams.get(q.team)) < 0) return false;
         if (q.priority && data.priorities[row[5]] !== q.priority) return false;
         if (q.status && data.statuses[row[6]] !== q.status) return false;
         if (q.when && row[8] !== q.when) return false;
@@ -363,24 +389,35 @@
     }
   };
 
-  function links(cell, pairs, root) {
+  // A cell of names (root causes, services) as partials/rows.html writes it: up to data-pm-shown of them,
+  // or one fewer and "+N more" to the incident page, which lists them all; so a row stays a row.
+  function links(cell, pairs, root, more) {
+    var most = parseInt(cell.getAttribute("data-pm-shown"), 10) || pairs.length;
+    var shown = pairs.length <= most ? pairs.length : most - 1;
+    var noun = cell.getAttribute("data-pm-noun") || "";
     cell.textContent = "";
-    pairs.forEach(function (pair, i) {
+    pairs.slice(0, shown).forEach(function (pair, i) {
       if (i) cell.appendChild(document.createTextNode(", "));
       cell.appendChild(el("a", { href: root + pair[1] }, pair[0]));
     });
+    if (pairs.length > shown) {
+      cell.appendChild(document.createTextNode(" "));
+      var a = el("a", { "class": "pm-more", href: more }, "+" + (pairs.length - shown) + " more");
+      a.appendChild(el("span", { "class": "pm-visually-hidden" }, " " + noun));
+      cell.appendChild(a);
+    }
   }
 
   function indexOf(names) {
-    var out = {};
-    names.forEach(function (n, i) { out[Array.isArray(n) ? n[0] : n] = i; });
+    var out = new Map();
+    names.forEach(function (n, i) { out.set(Array.isArray(n) ? n[0] : n, i); });
     return out;
   }
 
   function setupListing(form) {
     if (form.dataset.pmReady) return;
     form.dataset.pmReady = "1";
-    var kind = KINDS[form.dataset.pmList];
+    var kind = own(KINDS, form.dataset.pmList) ? KINDS[form.dataset.pmList] : null;
     var table = document.querySelector("table[data-pm-rows]");
     var template = document.querySelector("template[data-pm-row]");
     if (!kind || !table || !template) return;
@@ -389,7 +426,7 @@
     var pager = document.querySelector("[data-pm-pager]");
     if (!pager) {
       pager = el("nav", { "class": "pm-pager", "aria-label": "Pages of this list", "data-pm-pager": "" });
-      table.parentNode.insertBefore(pager, template.nextSibling);
+      template.parentNode.insertBefore(pager, template.nextSibling);
     }
     var staticPager = pager.innerHTML;
     var staticRows = tbody.innerHTML;
@@ -408,7 +445,7 @@
           return r.json();
         }).then(function (json) {
           json.index = {};
-          ["categories", "services", "teams", "tags"].forEach(function (k) { if (json[k]) json.index[k] = indexOf(json[k]); });
+          ["categories", "services", "teams", "tags"].forEach(function (k) { json.index[k] = indexOf(own(json, k) ? json[k] : []); });
           data = json;
           return json;
         });
@@ -425,17 +462,45 @@
       q.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
       return q;
     }
+    // A value the URL gives that a select does not offer (a renamed service in a shared link) stays in
+    // the form, as an option marked "not found": the form says what the list shows. A filter with such
+    // a value matches nothing, an unknown sort leaves the list in its first order, and the status says so.
+    function field(n) { return form.elements.namedItem(n); }
+    function offers(select, value) {
+      return Array.prototype.some.call(select.options, function (o) { return o.value === value && !o.hasAttribute("data-pm-missing"); });
+    }
+    function dropMissing(select, keep) {
+      Array.prototype.slice.call(select.querySelectorAll("option[data-pm-missing]")).forEach(function (o) {
+        if (o.value !== keep) o.remove();
+      });
+    }
     function writeForm(q) {
       names.forEach(function (n) {
-        var field = form.elements[n];
-        if (!field) return;
-        field.value = q[n] || "";
-        if (field.tagName === "SELECT" && field.value !== (q[n] || "")) field.value = "";
+        var f = field(n);
+        if (!f) return;
+        var value = q[n] || "";
+        if (f.tagName === "SELECT") {
+          dropMissing(f, value);
+          if (value && !offers(f, value) && !f.querySelector("option[data-pm-missing]")) {
+            f.appendChild(el("option", { value: value, "data-pm-missing": "" }, value + " (not found)"));
+          }
+        }
+        f.value = value;
       });
+    }
+    function notFound(q) {  // [name, label, value] of each value from the URL that its select does not offer
+      var out = [];
+      names.forEach(function (n) {
+        var f = field(n);
+        if (!f || f.tagName !== "SELECT" || !q[n] || offers(f, q[n])) return;
+        var label = form.querySelector('label[for="' + f.id + '"]');
+        out.push([n, label ? label.textContent : n, q[n]]);
+      });
+      return out;
     }
     function readForm(page) {
       var q = {};
-      names.forEach(function (n) { q[n] = form.elements[n].value; });
+      names.forEach(function (n) { q[n] = field(n).value; });
       q.page = page || 1;
       return q;
     }
@@ -458,9 +523,12 @@
       if (status && !data) status.textContent = "Loading…";
       return load().then(function (json) {
         q.words = words(q.q);
+        var lost = notFound(q);
         var hits = [];
-        json.rows.forEach(function (row, i) { if (kind.match(row, q, json)) hits.push({ row: row, i: i }); });
-        var order = kind.sorts[q.sort];
+        if (!lost.some(function (l) { return l[0] !== "sort"; })) {
+          json.rows.forEach(function (row, i) { if (kind.match(row, q, json)) hits.push({ row: row, i: i }); });
+        }
+        var order = own(kind.sorts, q.sort) ? kind.sorts[q.sort] : null;
         if (order) hits.sort(order);
         var pages = Math.max(1, Math.ceil(hits.length / PAGE));
         var page = Math.min(q.page, pages);
@@ -478,6 +546,10 @@
             ? plural(hits.length, kind.noun[0], kind.noun[1]) + " of " + json.rows.length + " match" + (hits.length === 1 ? "es" : "") +
               (pages > 1 ? "; showing " + ((page - 1) * PAGE + 1) + " to " + ((page - 1) * PAGE + shown.length) + "." : ".")
             : "No " + kind.noun[1] + " match these filters.";
+          if (lost.length) {
+            status.textContent += " Not found in this list: " +
+              lost.map(function (l) { return l[1] + " \u201c" + l[2] + "\u201d"; }).join(", ") + ".";
+          }
         }
         renderPager(q, page, pages);
       }).catch(function () {
@@ -519,9 +591,16 @@
       typing = setTimeout(function () { go(readForm(1), false); }, 120);
     });
     form.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT") go(readForm(1), true);
+      if (event.target.tagName !== "SELECT") return;
+      dropMissing(event.target, event.target.value);
+      go(readForm(1), true);
     });
-    form.addEventListener("reset", function () { setTimeout(function () { go(readForm(1), true); }, 0); });
+    form.addEventListener("reset", function () {
+      setTimeout(function () {
+        Array.prototype.slice.call(form.querySelectorAll("option[data-pm-missing]")).forEach(function (o) { o.remove(); });
+        go(readForm(1), true);
+      }, 0);
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); go(readForm(1), true); });
     window.addEventListener("popstate", function () {
       var q = readUrl();

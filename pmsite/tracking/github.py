@@ -19,7 +19,13 @@ from typing import Any
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
 from pmsite.tracking.errors import TrackerError
 from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
-from pmsite.tracking.tracker import Tracker, gone, has_html_marker, moved, unreadable
+from pmsite.tracking.tracker import (
+    ONE_TICKET_ANSWERS,
+    Tracker,
+    has_html_marker,
+    unreadable,
+    without_ticket,
+)
 
 API_VERSION = "2022-11-28"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
@@ -93,14 +99,10 @@ class GitHub(Tracker):
         return out
 
     def _read_one(self, ref: TicketRef) -> Reading:
-        response = self._get(f"/repos/{ref.project}/issues/{ref.number}", accept=(200, 301, 302, 307, 308, 404, 410, 403))
-        status = response.status_code
-        if status in (404, 410):
-            return gone(status)
-        if status in (301, 302, 307, 308):
-            return moved(f"HTTP {status}")
-        if status == 403:
-            return unreadable(f"HTTP 403 (the token may not read {ref.project})")
+        response = self._get(f"/repos/{ref.project}/issues/{ref.number}", accept=ONE_TICKET_ANSWERS)
+        missing = without_ticket(response.status_code, f"the token may not read {ref.project}")
+        if missing is not None:
+            return missing
         issue = self.client.json(response)
         if not isinstance(issue, dict):
             return unreadable("the answer is not an issue")

@@ -20,7 +20,15 @@ from urllib.parse import quote
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
 from pmsite.tracking.errors import TrackerError
 from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
-from pmsite.tracking.tracker import Tracker, chunks, gone, has_html_marker, moved, unreadable
+from pmsite.tracking.tracker import (
+    ONE_TICKET_ANSWERS,
+    Tracker,
+    chunks,
+    has_html_marker,
+    moved,
+    unreadable,
+    without_ticket,
+)
 
 BATCH = 100
 _ISSUE_PATH = re.compile(r"/((?:[A-Za-z0-9_.][A-Za-z0-9_.-]*/)+[A-Za-z0-9_.][A-Za-z0-9_.-]*)/-/(?:issues|work_items)/([1-9][0-9]{0,9})/?\Z")
@@ -92,14 +100,10 @@ class GitLab(Tracker):
 
     def _read_one(self, ref: TicketRef) -> Reading:
         response = self.client.request("GET", f"{self._api(ref.project)}/issues/{ref.number}",
-                                       accept=(200, 301, 302, 307, 308, 403, 404, 410))
-        status = response.status_code
-        if status in (404, 410):
-            return gone(status)
-        if status in (301, 302, 307, 308):
-            return moved(f"HTTP {status}")
-        if status == 403:
-            return unreadable(f"HTTP 403 (the token may not read {ref.project})")
+                                       accept=ONE_TICKET_ANSWERS)
+        missing = without_ticket(response.status_code, f"the token may not read {ref.project}")
+        if missing is not None:
+            return missing
         issue = self.client.json(response)
         return self.reading(issue) if isinstance(issue, dict) else unreadable("the answer is not an issue")
 

@@ -21,7 +21,7 @@ from typing import Any
 from pmsite.statuses import DONE, IN_PROGRESS, OPEN, WONT_DO
 from pmsite.tracking.errors import RequestFailed
 from pmsite.tracking.records import Created, NewTicket, Reading, TicketRef, utc_day
-from pmsite.tracking.tracker import Tracker, chunks, gone, moved, unreadable
+from pmsite.tracking.tracker import ONE_TICKET_ANSWERS, Tracker, chunks, unreadable, without_ticket
 
 BATCH = 100  # keys per JQL query; a page holds at most 100 issues with fields
 FIELDS = ["summary", "status", "resolution", "resolutiondate"]
@@ -149,14 +149,10 @@ class Jira(Tracker):
 
     def _read_one(self, ref: TicketRef) -> Reading:
         response = self.client.request("GET", f"/rest/api/3/issue/{ref.number}", params={"fields": ",".join(FIELDS)},
-                                       accept=(200, 301, 302, 307, 308, 403, 404, 410))
-        status = response.status_code
-        if status in (404, 410):
-            return gone(status)
-        if status in (301, 302, 307, 308):
-            return moved(f"HTTP {status}")
-        if status == 403:
-            return unreadable("HTTP 403 (the account may not browse this project)")
+                                       accept=ONE_TICKET_ANSWERS)
+        missing = without_ticket(response.status_code, "the account may not browse this project")
+        if missing is not None:
+            return missing
         issue = self.client.json(response)
         if not isinstance(issue, dict):
             return unreadable("the answer is not an issue")

@@ -25,6 +25,21 @@ def unreadable(why: str) -> Reading:
     return Reading(problem=f"unreadable: {why}")
 
 
+ONE_TICKET_ANSWERS = (200, 301, 302, 307, 308, 403, 404, 410)
+"""What a request for one ticket may answer without failing the sync: the ticket, a move, no access, gone."""
+
+
+def without_ticket(status: int, no_access: str) -> Reading | None:
+    """The reading for an answer to ``ONE_TICKET_ANSWERS`` that holds no ticket; None when it holds one."""
+    if status in (404, 410):
+        return gone(status)
+    if status in (301, 302, 307, 308):
+        return moved(f"HTTP {status}")
+    if status == 403:
+        return unreadable(f"HTTP 403 ({no_access})")
+    return None
+
+
 class Tracker(ABC):
     """One tracker's quirks. Parsing a ticket URL needs no client (``plan`` is offline)."""
 

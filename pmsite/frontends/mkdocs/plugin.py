@@ -13,19 +13,15 @@ work are :mod:`pmsite.frontends.mkdocs.preview`'s.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import gc
-import os
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory
@@ -33,32 +29,14 @@ from mkdocs.utils import clean_directory
 from pmsite.engine import BuildCache, Engine
 from pmsite.errors import PmsiteError
 from pmsite.frontends.mkdocs.config import PmsiteConfig
+from pmsite.frontends.mkdocs.files import GeneratedPage, add_generated
 from pmsite.frontends.mkdocs.preview import BackgroundJob, Previews, carry_over, environment
+from pmsite.frontends.mkdocs.setup import engine_for
 from pmsite.problems import summarise
-from pmsite.settings import Settings
 from pmsite.site import publishing
-from pmsite.site.datafiles import ASSET_PREFIX
 from pmsite.site.toc import toc_tokens
 
 log = get_plugin_logger(__name__)
-
-
-class GeneratedPage(File):
-    """A page pmsite generates. A dirty build (``mkdocs serve --dirty``) rewrites it only when
-    what it is made of changed since the last build into the same folder."""
-
-    changed = True
-    title = ""  # as its front matter gives it, for the navigation when the page is not read again
-
-    def is_modified(self) -> bool:
-        return self.changed or not os.path.isfile(self.abs_dest_path)
-
-
-class DeferredFile(File):
-    """A data file that a dirty rebuild writes after the pages, in the background."""
-
-    def is_modified(self) -> bool:
-        return False
 
 
 class PmsitePlugin(BasePlugin[PmsiteConfig]):
@@ -84,39 +62,7 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         self._job.cancel()  # the last preview's data files and search index are out of date now
         if not self.config.enabled:
             return config
-        if self.config.search and any(name in config.plugins for name in ("search", "material/search")):
-            raise PluginError(
-                "pmsite: the site would have two search boxes that disagree: remove 'search' from 'plugins' in "
-                "mkdocs.yml (pmsite indexes incidents and pages with Pagefind), or set the pmsite option 'search: false'"
-            )
-        settings = Settings.from_mapping(dict(self.config.items()))
-        if settings.reference_date is not None and "SOURCE_DATE_EPOCH" not in os.environ:
-            # MkDocs dates the sitemap from this: a fixed reference date makes the whole site reproducible
-            midnight = dt.datetime.combine(settings.reference_date, dt.time(), tzinfo=dt.UTC)
-            os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
-        directory_urls = config.use_directory_urls
-
-        @functools.cache  # one File per source path and build: pages link the same incidents many times
-        def url_for(src_uri: str) -> str:
-            return File(src_uri, None, config.site_dir, directory_urls).url
-
-        self.engine = Engine(
-            settings,
-            docs_dir=Path(config.docs_dir),
-            incidents_dir=self.config.incidents_dir,
-            override_dirs=[Path(config.theme.custom_dir)] if config.theme.custom_dir else [],
-            markdown_extensions=list(config.markdown_extensions),
-            markdown_configs=dict(config.mdx_configs),
-            cache=self._cache,
-            base=Path(config.config_file_path).parent if config.config_file_path else Path.cwd(),
-            site_url=config.site_url or "",
-            site_name=config.site_name,
-            url_for=url_for,
-            search=self.config.search,
-            keep_entries=self.dirty,
-        )
-        config.extra_css.append(f"{ASSET_PREFIX}/pmsite.css")
-        config.extra_javascript.append(f"{ASSET_PREFIX}/pmsite.js")
+        self.engine = engine_for(config, self.config, self._cache, dirty=self.dirty)
         return config
 
     # Early, so the tags plugin and the navigation see the generated pages.
@@ -142,28 +88,11 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
             if not publishing.publishes_incident_file(file.src_uri, engine.incidents_dir, allowed):
                 files.remove(file)
         try:
-            builder = engine.plan()
+            plan = engine.plan()
         except PmsiteError as exc:  # two pages at one place
             raise PluginError(f"{publishing.LOG_PREFIX}{exc}") from None
         self._incremental = self._plan_incremental(config, engine)
-        for spec in builder.specs.values():
-            front = publishing.front_matter(spec)
-            # Pages that grow with the corpus never enter the navigation, even when MkDocs builds it itself.
-            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            page = GeneratedPage.generated(config, spec.src_uri, content=publishing.front_matter_text(front), inclusion=inclusion)
-            file = cast(GeneratedPage, page)
-            if spec.source_uri:
-                file.edit_uri = quote(spec.source_uri)
-            file.title = front["title"]
-            file.changed = not self._incremental or self._previews.changed(spec.src_uri)
-            files.append(file)
-        if self._incremental:
-            for path in engine.data().paths():  # written after the pages: see on_post_build
-                files.append(DeferredFile.generated(config, path, content=""))
-        else:
-            for data in engine.data_files():
-                files.append(File.generated(config, data.path, content=data.content))
-        _refuse_collisions(files)
+        add_generated(files, config, engine, plan, incremental=self._incremental, changed=self._previews.changed)
         if self.config.search and not self._incremental:
             self._step(engine.search_index.start)
         # The corpus lives until the build ends: move it out of the cyclic collector's way,
@@ -310,20 +239,6 @@ class PmsitePlugin(BasePlugin[PmsiteConfig]):
         if config.theme.custom_dir and not _inside(Path(config.theme.custom_dir), Path(config.docs_dir)):
             server.watch(config.theme.custom_dir)
         return server
-
-
-def _refuse_collisions(files: Files) -> None:
-    published: dict[str, File] = {}
-    for file in files:
-        other = published.get(file.dest_uri)
-        if other is not None:
-            message = publishing.collision(_origin(other), _origin(file), file.dest_uri)
-            raise PluginError(f"{publishing.LOG_PREFIX}{message}")
-        published[file.dest_uri] = file
-
-
-def _origin(file: File) -> str:
-    return publishing.origin(file.src_uri, bool(file.generated_by))
 
 
 def _inside(path: Path, folder: Path) -> bool:

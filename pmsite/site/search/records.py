@@ -4,19 +4,34 @@ Each incident enters as one lean record (what happened and why: title, summary,
 root causes and their whys, contributing factors, id, services, tags) with the
 facets readers narrow by (severity, root-cause category, service, year). The
 hand-written pages enter as HTML, so one search box covers both.
+
+A record holds the text its page shows: author Markdown is rendered and sanitised
+as on the page, then read as text (``Error rate > 5%``, ``card_payments_enabled``
+and ``&region=eu`` stay as written; emphasis and link targets are not words).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
+from html.parser import HTMLParser
 
 from pmsite.analysis.incidents import Incident
 from pmsite.analysis.knowledge_base import KnowledgeBase
 from pmsite.settings import Settings
+from pmsite.site.markdown import MarkdownRenderer
 
-_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
+# Pagefind 1.5 matches no facet value that holds a double quote or a backslash (nor when called directly):
+# every value goes to it with those and '%' percent-encoded, and the search dialog shows it decoded
+# (decodeURIComponent, the exact inverse).
+_FACET_ESCAPES = re.compile(r'[%"\\]')
+
+# Elements that end a run of text on the page: their text is not glued to the next.
+_BLOCKS = frozenset({
+    "address", "blockquote", "br", "dd", "details", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
 
 
 
@@ -33,19 +48,55 @@ class Record:
 
 
 
-def _text(markdown: str) -> str:
-    """Author Markdown as plain words: link texts kept, markup dropped."""
-    return " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", markdown).split())
+class _TextOf(HTMLParser):
+    """The text of sanitised HTML as a reader sees it: entities decoded, blocks apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 
-def incident_record(inc: Incident, settings: Settings) -> Record:
+def html_text(html: str) -> str:
+    """The words of sanitised HTML, on one line."""
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<") == 2:  # plain prose: most texts
+        return " ".join(unescape(html[3:-4]).split())
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+
+def facet_value(value: str) -> str:
+    """A facet value as Pagefind can match it (the dialog decodes it for display)."""
+    return _FACET_ESCAPES.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
+
+def incident_record(inc: Incident, settings: Settings, markdown: MarkdownRenderer) -> Record:
+    """``markdown``: the renderer of the pages, so the record's words are the page's."""
     doc = inc.doc
-    parts = [_text(doc.summary)]  # the title is indexed as the record's heading
+
+    def shown(text: str) -> str:
+        return html_text(str(markdown.block(text)))
+
+    parts = [shown(doc.summary)]  # the title is indexed as the record's heading
     for rc in doc.root_causes:
-        parts.append(f"Root cause ({rc.category}): {_text(rc.description)}")
-        parts.extend(rc.five_whys)
-    parts.extend(f"Contributing factor ({f.category}): {_text(f.description)}" for f in doc.contributing_factors)
+        parts.append(f"Root cause ({rc.category}): {shown(rc.description)}")
+        parts.extend(rc.five_whys)  # shown as written (not Markdown)
+    parts.extend(f"Contributing factor ({f.category}): {shown(f.description)}" for f in doc.contributing_factors)
     parts.append(f"Id {doc.id}. Services: {', '.join(doc.services)}.")
     if doc.tags:
         parts.append(f"Tags: {', '.join(doc.tags)}.")
@@ -61,15 +112,16 @@ def incident_record(inc: Incident, settings: Settings) -> Record:
 
 
 
-def incident_records(kb: KnowledgeBase) -> list[Record]:
-    return [incident_record(inc, kb.settings) for inc in kb.incidents]
+def incident_records(kb: KnowledgeBase, markdown: MarkdownRenderer) -> list[Record]:
+    """``markdown``: the renderer of the pages (its conversions are kept for them)."""
+    return [incident_record(inc, kb.settings, markdown) for inc in kb.incidents]
 
 
 
 def record_html(r: Record) -> str:
     """A record as the small HTML page Pagefind reads: the text to index, and its meta, filters and sort."""
     hidden = [f'<span data-pagefind-meta="{escape(k)}">{escape(v)}</span>' for k, v in r.meta.items()]
-    hidden += [f'<span data-pagefind-filter="{escape(k)}">{escape(v)}</span>' for k, vs in r.filters.items() for v in vs]
+    hidden += [f'<span data-pagefind-filter="{escape(k)}">{escape(facet_value(v))}</span>' for k, vs in r.filters.items() for v in vs]
     hidden += [f'<span data-pagefind-sort="{escape(k)}">{escape(v)}</span>' for k, v in r.sort.items()]
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(r.title)}</title></head><body>'
