@@ -259,3 +259,14 @@ def test_candidates_come_from_the_sites_windows() -> None:
     kb = [profile("INC-OLD", 1, {"cach": 1, "evict": 1}), *(profile(f"INC-{n}", 90 + n, {"disk": 1}) for n in range(8))]
     assert [m.profile.id for m in similar_to(target, kb, 1)] == ["INC-OLD"]
     assert [m.profile.id for m in similar_to(target, kb, 1, window=2)] == ["INC-7"]  # the nearest in time of the window
+
+
+def test_a_cache_behind_a_link_is_neither_read_nor_written(tmp_path: Path) -> None:
+    # a checkout may hold anything: .cache pointing elsewhere must not make pmsite read or write there
+    root = knowledge_base(tmp_path / "kb")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "pmsite").mkdir(parents=True)
+    (root / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    proc = run("validate", "--no-checklist", "content/incidents/t.yaml", cwd=root)
+    assert proc.stdout == EXPECTED_HUMAN  # the review works, without the cache
+    assert list((elsewhere / "pmsite").iterdir()) == []

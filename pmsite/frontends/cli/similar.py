@@ -41,6 +41,7 @@ from pmsite.text import markdown_cell as cell
 
 CACHE_PATH = Path(".cache") / "pmsite" / "similar.json"  # beside mkdocs.yml
 CACHE_FORMAT = 1
+CACHE_LIMIT = 256 * 1024 * 1024  # bytes read of the cache at most (about 6.5 MB at 10,000 incidents)
 ACTIONS_SHOWN = 5  # open action items listed per similar incident; the rest are counted
 
 
@@ -110,9 +111,11 @@ class ProfileCache:
         self.entries: dict[str, Entry] = {}
         self.read_again = 0  # files parsed because the cache did not know them as they are
         self.changed = True  # the cache file differs from the entries: save() writes it
+        if self._linked():
+            return
         try:
-            raw = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
+            raw = json.loads(read_source(self.path, CACHE_LIMIT, self.path.parent))
+        except (OSError, ValueError, YamlProblem):  # missing, too large, not a regular file, not JSON
             return
         if isinstance(raw, dict) and raw.get("header") == self.header and isinstance(raw.get("files"), dict):
             for name, value in raw["files"].items():
@@ -159,6 +162,12 @@ class ProfileCache:
         self.entries = now
         return now
 
+    def _linked(self) -> bool:
+        """Whether the cache's folders or file are symbolic links: a checkout may hold any (a pull request
+        could point ``.cache`` anywhere), so such a cache is neither read nor written."""
+        here = self.path
+        return any(p.is_symlink() for p in (here, here.parent, here.parent.parent))
+
     def _of(self, stamp: tuple[int, ...], item: Loaded) -> Entry:
         doc = item.document
         if doc is None:
@@ -173,6 +182,8 @@ class ProfileCache:
         text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._linked():
+                return
             fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".similar-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="ascii") as f:
