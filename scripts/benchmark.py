@@ -23,6 +23,10 @@ Builds
                     ``pagefind --service`` beside MkDocs).
   site MB           bytes written to ``site/``.
   vs plain          wall time and peak memory divided by the plain build's.
+  growth            with ``--baseline DIR`` (another checkout of pmsite, e.g. ``git archive main pmsite | tar
+                    -x -C DIR``): the pmsite site built again with that checkout's package first on
+                    PYTHONPATH, in the same alternating order; the wall and CPU time of this checkout's
+                    build over the baseline's (medians), e.g. what a round of work costs the build.
   zensical, properdocs
                     ``pmsite build --with zensical|properdocs`` in the pmsite
                     site, ``--builder-runs`` times (default once), after the
@@ -82,9 +86,14 @@ incidents, and any of them first is right)
 Validate
   bare parse s      only ``yaml.load`` (libyaml) of every file: the floor.
   validate all s    ``pmsite validate --no-checklist <corpus>``.
-  validate one s    ``pmsite validate --no-checklist content/incidents/<file>``
+  validate one s    ``pmsite validate --no-checklist --no-similar content/incidents/<file>``
                     in the pmsite site: one file, checked against the ids of
                     the rest of the knowledge base (what pre-commit runs).
+  similar one s     the same without ``--no-similar``, once the whole folder was validated
+                    (which keeps the profiles in .cache/pmsite): the file checked and its
+                    similar published incidents listed (what a pull request's job summary runs);
+                    lookup s is the difference of the medians (CPU in brackets); cold s is one
+                    run without the cache (every file read).
 
 Live preview
   save to served s  ``mkdocs serve --dirty`` (the README's command) running on
@@ -218,11 +227,11 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def timed(cmd: list[str], cwd: Path) -> Run:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run a command: wall time, CPU time and peak RSS of it and its children (wait4), and the tree's peak."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})))
     assert proc.stdout is not None
     peak = [0]
     done = threading.Event()
@@ -243,8 +252,8 @@ def timed(cmd: list[str], cwd: Path) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, rss, max(peak[0] / 2**20, rss), proc.returncode == 0, out)
 
 
-def checked(cmd: list[str], cwd: Path, what: str) -> Run:
-    run = timed(cmd, cwd)
+def checked(cmd: list[str], cwd: Path, what: str, env: dict[str, str] | None = None) -> Run:
+    run = timed(cmd, cwd, env)
     if not run.ok:
         raise Failed(f"{what} failed ({' '.join(cmd)} in {cwd}):\n{run.log[-3000:]}")
     return run
@@ -350,16 +359,23 @@ def _summary(runs: list[Run], site: Path) -> dict[str, Any]:
     }
 
 
-def builds(out: dict[str, Any], count: int, runs: int, builder_runs: int, pm: Path, plain: Path) -> None:
-    """MkDocs builds of both sites in alternating order, then pmsite's other builders; figures go to ``out``."""
+def builds(out: dict[str, Any], count: int, runs: int, builder_runs: int, pm: Path, plain: Path, baseline: Path | None = None) -> None:
+    """MkDocs builds of both sites in alternating order (and of the pmsite site with the ``baseline``
+    checkout's package), then pmsite's other builders; figures go to ``out``."""
     mkdocs = [str(BIN / "mkdocs"), "build", "--clean", "--quiet"]
-    results: dict[str, list[Run]] = {"pmsite": [], "plain": []}
+    results: dict[str, list[Run]] = {"pmsite": [], "plain": [], "baseline": []}
+    env = {"PYTHONPATH": str(baseline.resolve())} if baseline else None
     for i in range(runs):
-        order = [("pmsite", pm), ("plain", plain)]
-        for name, site in order if i % 2 == 0 else order[::-1]:
+        order = [("pmsite", pm, None), ("plain", plain, None)] + ([("baseline", pm, env)] if baseline else [])
+        for name, site, extra in order if i % 2 == 0 else order[::-1]:
             with step(f"N={count}: mkdocs build of the {name} site (run {i + 1})"):
-                results[name].append(checked(mkdocs, site, "mkdocs build"))
+                results[name].append(checked(mkdocs, site, "mkdocs build", extra))
     out.update({name: _summary(results[name], site / "site") for name, site in (("pmsite", pm), ("plain", plain))})
+    if baseline:
+        base = _summary(results["baseline"], pm / "site")
+        out["growth"] = {"baseline": str(baseline), "wall_s": base["wall_s"], "cpu_s": base["cpu_s"],
+                         "wall_pct": round(100 * (out["pmsite"]["wall_s"] / base["wall_s"] - 1), 1),
+                         "cpu_pct": round(100 * (out["pmsite"]["cpu_s"] / base["cpu_s"] - 1), 1)}
     base = out["plain"]
     out["pmsite"]["wall_ratio"] = round(out["pmsite"]["wall_s"] / base["wall_s"], 2)
     out["pmsite"]["peak_ratio"] = round(out["pmsite"]["peak_mb"] / base["peak_mb"], 2)
@@ -785,15 +801,27 @@ def validate(count: int, runs: int, corpus: Path, pm: Path, one: Path) -> dict[s
         bare = [checked([sys.executable, "-c", PARSE_SCRIPT, *files], ROOT, "the bare parse") for _ in range(runs)]
     with step(f"N={count}: pmsite validate (whole corpus)"):
         whole = [checked([str(BIN / "pmsite"), "validate", "--no-checklist", str(corpus)], ROOT, "pmsite validate") for _ in range(runs)]
+    one = [str(BIN / "pmsite"), "validate", "--no-checklist"]
     with step(f"N={count}: pmsite validate {relative} (one file)"):
-        single = [checked([str(BIN / "pmsite"), "validate", "--no-checklist", str(relative)], pm, "pmsite validate") for _ in range(runs)]
+        single = [checked([*one, "--no-similar", str(relative)], pm, "pmsite validate") for _ in range(runs)]
         if "OK: 1 file" not in single[0].log:
             raise Failed(f"expected 'OK: 1 file', got: {single[0].log.strip()[-500:]}")
+    with step(f"N={count}: similar published incidents of {relative}"):
+        shutil.rmtree(pm / ".cache", ignore_errors=True)
+        cold = checked([*one, str(relative)], pm, "pmsite validate (no cache)")
+        checked(one, pm, "pmsite validate (the whole folder)")  # what the workflow runs first: keeps the profiles
+        similar = [checked([*one, str(relative)], pm, "pmsite validate") for _ in range(runs)]
+        if "Similar published incidents for" not in similar[0].log:
+            raise Failed(f"expected a list of similar incidents, got: {similar[0].log.strip()[-500:]}")
     out: dict[str, Any] = {
         "bare_parse_s": round(median([r.wall for r in bare]), 2),
         "validate_s": round(median([r.wall for r in whole]), 2),
         "validate_one_s": round(median([r.wall for r in single]), 2),
         "one_file": str(relative),
+        "similar_one_s": round(median([r.wall for r in similar]), 2),
+        "similar_lookup_s": round(median([r.wall for r in similar]) - median([r.wall for r in single]), 2),
+        "similar_lookup_cpu_s": round(median([r.cpu for r in similar]) - median([r.cpu for r in single]), 2),
+        "similar_cold_s": round(cold.wall, 2),
     }
     out["validate_ratio"] = round(out["validate_s"] / out["bare_parse_s"], 2)
     return out
@@ -868,13 +896,13 @@ def serve_edit_seconds(site: Path, target: Path, incident_id: str) -> tuple[floa
 # --- one N ---------------------------------------------------------------------------------------------
 
 
-def bench(row: dict[str, Any], runs: int, builder_runs: int, with_extras: bool) -> None:
+def bench(row: dict[str, Any], runs: int, builder_runs: int, with_extras: bool, baseline: Path | None = None) -> None:
     """Fill ``row`` (which holds ``count``) figure by figure, so a failure still leaves the figures taken."""
     count = row["count"]
     with step(f"N={count}: preparing the corpus and the two sites"):
         corpus, pm, plain = prepare(count)
     row["builds"] = {}
-    builds(row["builds"], count, runs, builder_runs, pm, plain)
+    builds(row["builds"], count, runs, builder_runs, pm, plain, baseline)
     kept = WORK / f"pmsite-{count}-site"
     with step(f"N={count}: choosing an incident file"):
         one, incident_id = pick_file(corpus, kept)
@@ -912,6 +940,14 @@ def tables(rows: list[dict[str, Any]]) -> str:
             ratio = f"×{b['wall_ratio']:.2f}, ×{b['peak_ratio']:.2f}" if "wall_ratio" in b else ""
             out.append(f"| {row['count']:,} | {label} | {b['runs']} | {_n(b['wall_s'], 2)} | {_n(b['cpu_s'], 2)} | "
                        f"{_n(b['peak_mb'])} | {_n(b['tree_peak_mb'])} | {_n(b['site_mb'], 1)} | {ratio} |")
+    grown = [row for row in rows if "growth" in row.get("builds", {})]
+    if grown:
+        out += ["", "### Build growth against the baseline checkout", "",
+                "| N | baseline | baseline wall s (CPU s) | this checkout wall s (CPU s) | growth: wall, CPU |", "|---:|---|---:|---:|---|"]
+        for row in grown:
+            g, b = row["builds"]["growth"], row["builds"]["pmsite"]
+            out.append(f"| {row['count']:,} | {g['baseline']} | {_n(g['wall_s'], 2)} ({_n(g['cpu_s'], 2)}) | "
+                       f"{_n(b['wall_s'], 2)} ({_n(b['cpu_s'], 2)}) | {g['wall_pct']:+.1f} %, {g['cpu_pct']:+.1f} % |")
     reading = [row for row in rows if row.get("reading")]
     if reading:
         out += ["", "### Reading pages (cold, Chromium)", "",
@@ -943,11 +979,13 @@ def tables(rows: list[dict[str, Any]]) -> str:
             out.append(f"N = {row['count']:,}: cold query {s['query']!r}, warm query {s['warm_query']!r}.  ")
     validated = [row for row in rows if "validate" in row]
     if validated:
-        out += ["", "### Validate", "", "| N | bare parse s | validate all s | ratio | validate one file s |", "|---:|---:|---:|---:|---:|"]
+        out += ["", "### Validate", "", "| N | bare parse s | validate all s | ratio | validate one file s | "
+                "with similar incidents s | lookup s (CPU s) | without the cache s |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for row in validated:
             v = row["validate"]
             out.append(f"| {row['count']:,} | {_n(v['bare_parse_s'], 2)} | {_n(v['validate_s'], 2)} | ×{v['validate_ratio']:.2f} | "
-                       f"{_n(v['validate_one_s'], 2)} |")
+                       f"{_n(v['validate_one_s'], 2)} | {_n(v['similar_one_s'], 2)} | {_n(v['similar_lookup_s'], 2)} "
+                       f"({_n(v['similar_lookup_cpu_s'], 2)}) | {_n(v['similar_cold_s'], 2)} |")
     previews = [row for row in rows if "preview" in row]
     if previews:
         out += ["", "### Live preview (`mkdocs serve --dirty`)", "", "| N | save to served s | next save at once s |", "|---:|---:|---:|"]
@@ -1111,6 +1149,8 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="CI: N = 60, one run of every measurement; fails loudly")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--no-extras", action="store_true", help="skip the browser and mkdocs serve measurements")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout of pmsite (a folder holding its pmsite package): also build with it, report the growth")
     parser.add_argument("--tickets", type=int, metavar="N",
                         help="only `pmsite tickets sync` of N tickets against a local stand-in of the tracker (README: 38,000)")
     parser.add_argument("--tracker", choices=["jira", "github", "gitlab"], nargs="+", default=["jira"],
@@ -1140,6 +1180,8 @@ def main() -> int:
         counts, runs, builder_runs, extras = [60], 1, 1, True
     else:
         counts, runs, builder_runs, extras = args.counts, args.runs, args.builder_runs, not args.no_extras
+    if args.baseline and not (args.baseline / "pmsite" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: expected a folder holding a pmsite package (pmsite/__init__.py)")
     if runs < 1 or builder_runs < 0 or any(n < 2 for n in counts):
         parser.error("--runs must be at least 1, --builder-runs at least 0 and every count at least 2")
     WORK.mkdir(exist_ok=True)
@@ -1147,7 +1189,7 @@ def main() -> int:
     try:
         for n in counts:
             rows.append({"count": n})
-            bench(rows[-1], runs, builder_runs, extras)
+            bench(rows[-1], runs, builder_runs, extras, args.baseline)
     except (Failed, subprocess.CalledProcessError) as exc:
         taken = [row for row in rows if len(row) > 1]
         if taken:

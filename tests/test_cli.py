@@ -310,7 +310,8 @@ def test_files_passed_by_pre_commit_are_checked_against_the_whole_knowledge_base
         "c.yaml": valid_doc(id="INC-C"),
         "d.yaml": valid_doc(id="INC-A", title="Copied from a.yaml"),
     })
-    proc = run("validate", "content/incidents/b.yaml", "content/incidents/c.yaml", cwd=root)
+    # (--no-similar: the files' similar published incidents are tests/test_similar.py's subject)
+    proc = run("validate", "--no-similar", "content/incidents/b.yaml", "content/incidents/c.yaml", cwd=root)
     assert (proc.returncode, proc.stdout) == (0, "OK: 2 files, no problems\n")  # INC-A exists in a file not passed
     # a duplicate id is reported on the file passed, whichever of the two sorts first
     proc = run("validate", "content/incidents/d.yaml", cwd=root)
@@ -535,7 +536,7 @@ def test_new_scaffolds_a_valid_draft_and_never_overwrites(tmp_path: Path) -> Non
                     "action_items", "related", "links", "# mitigated_at", "# resolved_at", "# published_on", "five_whys",
                     "success_criteria", "never a person's name"):
         assert section in text, section
-    assert run("validate", "--strict", path.relative_to(root).as_posix(), cwd=root).stdout == "OK: 1 file, no problems\n"
+    assert run("validate", "--strict", "--no-similar", path.relative_to(root).as_posix(), cwd=root).stdout == "OK: 1 file, no problems\n"
 
     again = run(*args, cwd=root)
     assert again.returncode == 1 and "already exists; pmsite new never overwrites a file" in again.stderr
@@ -716,7 +717,7 @@ def test_one_file_is_checked_against_ids_however_the_other_files_write_them(tmp_
         "2025/case.yaml": case,
     })
     related_line = next(i for i, line in enumerate((root / "content/incidents/x.yaml").read_text().splitlines(), 1) if line == "related:")
-    proc = run("validate", "--no-checklist", "content/incidents/x.yaml", cwd=root)
+    proc = run("validate", "--no-checklist", "--no-similar", "content/incidents/x.yaml", cwd=root)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
         "error: content/incidents/x.yaml:1:5: id: expected a unique id, got 'INC-X': content/incidents/2025/case.yaml "

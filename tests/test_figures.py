@@ -528,17 +528,18 @@ def test_related_incidents_say_why_in_words() -> None:
     c["root_causes"][0]["category"] = "capacity-insufficient"
     kb = knowledge_base(a, b, c)
     why = {inc.id: [(r.incident.id, r.reasons, r.explicit) for r in inc.related] for inc in kb.incidents}
+    words = "similar wording: column, migration, added, default"  # the three explain their cause in the same words
     assert why["INC-A"] == [
-        ("INC-B", ["named in this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment"], True),
-        ("INC-C", ["same tag: database-migration, deployment"], False),
+        ("INC-B", ["named in this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment", words], True),
+        ("INC-C", ["same tag: database-migration, deployment", words], False),
     ]
     assert why["INC-B"] == [
-        ("INC-A", ["names this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment"], True),
-        ("INC-C", ["same tag: deployment"], False),
+        ("INC-A", ["names this post-mortem", "same root cause: code-defect", "same service: api", "same tag: deployment", words], True),
+        ("INC-C", ["same tag: deployment", words], False),
     ]
     assert why["INC-C"] == [
-        ("INC-A", ["same tag: database-migration, deployment"], False),
-        ("INC-B", ["same tag: deployment"], False),
+        ("INC-A", ["same tag: database-migration, deployment", words], False),
+        ("INC-B", ["same tag: deployment", words], False),
     ]
 
 
@@ -552,8 +553,9 @@ def test_a_named_incident_gives_only_the_reasons_both_share() -> None:
     b["root_causes"][0]["category"] = "capacity-insufficient"  # INC-A's is code-defect
     kb = knowledge_base(a, b)
     why = {inc.id: [(r.incident.id, r.reasons) for r in inc.related] for inc in kb.incidents}
-    assert why == {"INC-A": [("INC-B", ["named in this post-mortem", "same service: api, db"])],
-                   "INC-B": [("INC-A", ["names this post-mortem", "same service: api, db"])]}
+    words = "similar wording: column, migration, added, default"  # both explain their cause in the same words
+    assert why == {"INC-A": [("INC-B", ["named in this post-mortem", "same service: api, db", words])],
+                   "INC-B": [("INC-A", ["names this post-mortem", "same service: api, db", words])]}
     assert _reason_words(["a", "b"], ["x", "y"], ["t", "u"]) == ["same root cause: a, b", "same service: x, y", "same tag: t, u"]
 
 

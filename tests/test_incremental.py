@@ -20,11 +20,14 @@ from conftest import valid_doc
 CATEGORIES = ("code-defect", "configuration-error", "capacity-insufficient")
 SERVICES = ("api", "db", "queue")
 TAGS = ("deploy", "dns")
+WORDS = ("cache", "eviction", "timeout", "retry", "certificate", "quota")  # few: an edit often moves a word's weight
 START = dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC)
 
 
-def document(ident: str, day: int, categories: list[str], services: list[str], tags: list[str], related: list[str]) -> Document:
-    """A valid document that starts ``day`` days after 1 March 2024 (days repeat, so start times tie)."""
+def document(ident: str, day: int, categories: list[str], services: list[str], tags: list[str], related: list[str],
+             words: tuple[str, ...] = ()) -> Document:
+    """A valid document that starts ``day`` days after 1 March 2024 (days repeat, so start times tie); its
+    root causes say ``words`` (else the base document's sentence)."""
     started = START + dt.timedelta(days=day)
     data = valid_doc(
         id=ident, started_at=started.isoformat(), detected_at=(started + dt.timedelta(minutes=5)).isoformat(),
@@ -35,6 +38,9 @@ def document(ident: str, day: int, categories: list[str], services: list[str], t
     )
     del data["mitigated_at"]
     data["root_causes"] = [dict(data["root_causes"][0], category=c) for c in categories]
+    if words:
+        data["root_causes"] = [{"description": " ".join(words) + ".", "category": c} for c in categories]
+        data["contributing_factors"] = []
     return Document.model_validate(data, context={"settings": Settings()})
 
 
@@ -48,6 +54,7 @@ FEATURES = st.tuples(
     st.lists(st.sampled_from(SERVICES), min_size=1, max_size=2, unique=True),
     st.lists(st.sampled_from(TAGS), max_size=2, unique=True),
     st.lists(st.integers(0, 39), max_size=2, unique=True),  # related, as numbers of other incidents
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),  # the wording of the root causes (words may repeat)
 )
 EDIT = st.one_of(
     st.tuples(st.just("change"), st.integers(0, 39), FEATURES),
@@ -56,9 +63,9 @@ EDIT = st.one_of(
 )
 
 
-def make(number: int, features: tuple[int, list[str], list[str], list[str], list[int]]) -> Document:
-    day, categories, services, tags, related = features
-    return document(f"INC-{number}", day, categories, services, tags, [f"INC-{n}" for n in related])
+def make(number: int, features: tuple[int, list[str], list[str], list[str], list[int], list[str]]) -> Document:
+    day, categories, services, tags, related, words = features
+    return document(f"INC-{number}", day, categories, services, tags, [f"INC-{n}" for n in related], tuple(words))
 
 
 # No shrinking: a failure is reported at once with the example found (mutation testing runs this

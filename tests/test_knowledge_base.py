@@ -122,10 +122,11 @@ def test_related_ranking_and_reasons(kb: Build) -> None:
     items = soup(kb, "incidents/inc-a/").select("ul.pm-related > li")
     assert [li.select_one("code").get_text() for li in items] == ["INC-C", "INC-B"]
     assert "names this post-mortem" in items[0].get_text()
-    assert items[1].select_one("small").get_text() == "same root cause: configuration-error; same service: dns"
+    # every cause here is worded alike ("Cause in ...", "Why one?", "Why two?", "Why three?")
+    assert items[1].select_one("small").get_text() == "same root cause: configuration-error; same service: dns; similar wording: cause, one, three, two"
     c_items = soup(kb, "incidents/inc-c/").select("ul.pm-related > li")
     assert [li.select_one("code").get_text() for li in c_items] == ["INC-A", "INC-B"]
-    assert c_items[1].select_one("small").get_text() == "same root cause: configuration-error; same service: api"
+    assert c_items[1].select_one("small").get_text() == "same root cause: configuration-error; same service: api; similar wording: cause, one, three, two"
     assert [li.select_one("code").get_text() for li in soup(kb, "incidents/inc-d/").select("ul.pm-related > li")] == []
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import cached_property
 
 from pmsite.analysis.actions import TrackedState
 from pmsite.analysis.incidents import Incident, make_incident
+from pmsite.analysis.recurrence import Recurrences, find_recurrences
 from pmsite.analysis.related import RelatedIndex
 from pmsite.format.document import Document
 from pmsite.settings import Settings
@@ -48,6 +50,11 @@ class KnowledgeBase:
                     self.referenced_by[ref].append(inc)
         self.related_index = RelatedIndex(self)
         self.related_index.compute(self.related_index.stale(previous.related_index) if previous is not None else None)
+
+    @cached_property
+    def recurrences(self) -> Recurrences:
+        """Fixes that did not hold (:mod:`pmsite.analysis.recurrence`), found once per analysis."""
+        return find_recurrences(self)
 
 
 def build_knowledge_base(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ ACTIONS = [
 PRIORITY_WEIGHTS = [("critical", 10), ("high", 35), ("medium", 40), ("low", 15)]
 
 
+@dataclass(frozen=True)
+class Repeatable:
+    """What a later incident repeats of an earlier one: the failure, where it happened."""
+
+    id: str
+    service: str
+    category: str
+    part: str
+
+
 def _choice_weighted(rng: random.Random, items: list[tuple[str, int]]) -> str:
     return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
 
@@ -72,9 +83,17 @@ def _z(ts: dt.datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[str], settings: Settings) -> dict:
+def make_document(rng: random.Random, index: int, start: dt.datetime, earlier: list[Repeatable], settings: Settings,
+                  repeats: Repeatable | None = None) -> tuple[dict, Repeatable]:
+    """One post-mortem, and what a later one may repeat of it; ``earlier``: the published ones before it,
+    oldest first. ``repeats``: the earlier incident whose failure this one repeats (the same first
+    service, root-cause category and failing part), named in ``related`` as an author who knows the
+    failure came back names it. ``rng`` is drawn from the same way either way, so the rest of the
+    corpus does not depend on which incidents repeat."""
     svc_count = rng.choices([1, 2, 3], weights=[55, 35, 10])[0]
     services = rng.sample(SERVICES, svc_count)
+    if repeats is not None:
+        services = [repeats.service, *(s for s in services if s != repeats.service)][:svc_count]
     svc = services[0]
     severity = rng.choices(list(settings.severities)[:4], weights=[5, 20, 45, 30])[0]
     ttd = rng.choice([30, 60, 105, 180, 300, 600, 1200, 3600])
@@ -91,7 +110,11 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
         other = rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]
         if other not in cats:
             cats.append(other)
+    if repeats is not None:  # as many root causes as drawn (each draws its whys), the repeated one first
+        cats = [repeats.category, *(c for c in cats if c != repeats.category)][: len(cats)]
     part = rng.choice(PARTS)
+    if repeats is not None:
+        part = repeats.part
     events: list[dict[str, Any]] = [
         {"at": _z(start), "event": f"A change to `{svc}` started rolling out", "actor": "Deployment pipeline", "kind": "trigger",
          "evidence": f"https://deploys.example.com/{svc}/runs/{rng.randint(1000, 99999)}"},
@@ -190,9 +213,11 @@ def make_document(rng: random.Random, index: int, start: dt.datetime, ids: list[
     if pct is not None:
         doc["impact"]["users_affected_pct"] = pct
         doc["impact"]["users_affected"] = int(pct * 12000)
-    if ids and rng.random() < 0.15:
-        doc["related"] = [rng.choice(ids[-200:])]
-    return doc
+    if earlier and rng.random() < 0.15:  # the draws that once chose a random id here: kept, so the corpus stays the same
+        rng.choice(earlier[-200:])
+    if repeats is not None:
+        doc["related"] = [repeats.id]
+    return doc, Repeatable(doc_id, svc, cats[0], part)
 
 
 def generate(count: int, seed: int, folder: Path, settings: Settings | None = None) -> list[Path]:
@@ -203,13 +228,15 @@ def generate(count: int, seed: int, folder: Path, settings: Settings | None = No
     span_days = max(365, count // 2)  # about two incidents a day at scale
     first = dt.datetime(2026, 6, 30, tzinfo=dt.UTC) - dt.timedelta(days=span_days)
     starts = sorted(first + dt.timedelta(seconds=rng.randint(0, span_days * 86400)) for _ in range(count))
-    ids: list[str] = []
+    earlier: list[Repeatable] = []
     written = []
+    chooser = random.Random(f"{seed}: which incidents repeat an earlier one")  # apart from rng: it leaves the rest as it was
     for index, start in enumerate(starts, start=1):
         start = start.replace(microsecond=0)
-        doc = make_document(rng, index, start, ids, settings)
+        repeats = chooser.choice(earlier[-200:]) if earlier and chooser.random() < 0.15 else None
+        doc, repeatable = make_document(rng, index, start, earlier, settings, repeats)
         if doc["status"] == "published":
-            ids.append(doc["id"])
+            earlier.append(repeatable)
         path = folder / str(start.year) / f"{start.date().isoformat()}-{doc['id'].lower()}.yaml"
         path.parent.mkdir(exist_ok=True)
         path.write_text(yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")

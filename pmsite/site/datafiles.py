@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pmsite.analysis.incidents import Incident
 from pmsite.site import outputs
 from pmsite.site.builder import SiteBuilder
+from pmsite.site.feeds import group_feeds
 from pmsite.site.listings import ACTIONS_DATA, CATALOG_DATA
 from pmsite.site.markdown import MarkdownRenderer
 
@@ -70,6 +71,7 @@ class DataFiles:
             (outputs.FEED_PATH, lambda: outputs.atom_feed(kb, self.markdown, site_url, self.site_name)),
             (CATALOG_DATA, builder.catalog_data),
             (ACTIONS_DATA, builder.actions_data),
+            *group_feeds(builder.plan, self.markdown, site_url, self.site_name),
         ]
         makers.extend((f"{ASSET_PREFIX}/{name}", functools.partial(_asset, name)) for name in ASSETS)
         return makers

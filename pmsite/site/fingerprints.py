@@ -2,8 +2,8 @@
 
 When a page's digest is the same in two builds with the same templates, settings and
 reference date, its HTML is the same. Conservative by design: an incident page changes with
-its own source and the source of any incident it lists as related; a listing page with the
-rows it shows and its filters; a category or service page with any of its incidents; the
+its own source and the source of any incident it lists as related, and the fixes that did not hold
+it shows; a listing page with the rows it shows and its filters; a category or service page with any of its incidents; the
 patterns, history and monthly review pages, and the first page of open actions (its figures), with any incident.
 """
 
@@ -90,19 +90,22 @@ class Fingerprints:
         once per build (the page and each data file's entry ask for it), and kept for the next
         while the incident, its related list and the URLs stay the very same."""
         source, names = self._source_digests()
-        inputs = (names, inc.url, inc.source_uri, tuple(r.incident.url for r in inc.related))
+        recurrences = self.kb.recurrences
+        came_back = tuple((r.key, r.earlier.url, r.incident.url) for r in (*recurrences.after.get(inc.id, ()), *recurrences.before.get(inc.id, ())))
+        inputs = (names, inc.url, inc.source_uri, tuple(r.incident.url for r in inc.related), came_back)
         kept = self._memo.incidents.get(inc.id)
         if kept is None or kept.incident is not inc or kept.related is not inc.related or kept.inputs != inputs:
             related = [(r.incident.url, source[r.incident.id], r.reasons, r.explicit) for r in inc.related]
-            fingerprint = digest(names, source[inc.id], inc.url, inc.source_uri, related)
+            fingerprint = digest(names, source[inc.id], inc.url, inc.source_uri, related, came_back)
             kept = self._memo.incidents[inc.id] = KeptFingerprint(inc, inc.related, inputs, fingerprint)
         return kept.fingerprint
 
     def _source_digests(self) -> tuple[dict[str, str], str]:
-        """Per incident, a digest of its source; and one digest of every category's and service's slug."""
+        """Per incident, a digest of its source; and one digest of every category's, service's and team's slug."""
         if self._sources is None:
             source = {inc.id: _source(inc, self._digests) for inc in self.kb.incidents}
-            self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()))
+            self._sources = source, digest(sorted(self.plan.category_slugs.items()), sorted(self.plan.service_slugs.items()),
+                                           sorted(self.plan.team_slugs.items()))
         return self._sources
 
 

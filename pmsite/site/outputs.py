@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import feedgenerator
@@ -18,6 +18,7 @@ from pmsite.analysis.actions import Action
 from pmsite.analysis.incidents import Incident
 from pmsite.analysis.knowledge_base import KnowledgeBase
 from pmsite.site.markdown import MarkdownRenderer
+from pmsite.site.urls import relative_url
 from pmsite.text import is_http_url
 
 # Where each output is published, from the site's root: the one place pages, feed and writers read it.
@@ -232,31 +233,44 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def atom_feed(kb: KnowledgeBase, markdown: MarkdownRenderer, site_url: str = "", site_name: str = "pmsite") -> str:
     """Post-mortems by publication date, newest first."""
+    return incident_feed(kb.incidents, markdown, today=kb.today, site_url=site_url, title=f"{site_name}: post-mortems",
+                         path=FEED_PATH, link="", guid="urn:pmsite:feed")
+
+
+def incident_feed(incidents: Iterable[Incident], markdown: MarkdownRenderer, *, today: dt.date, site_url: str, title: str,
+                  path: str, link: str, guid: str, limit: int | None = None) -> str:
+    """An Atom feed of post-mortems by publication date, newest first (at most ``limit``), published at
+    ``path`` from the site's root. ``link``: the page it follows, from the site's root ("" for the home
+    page); ``guid``: its id when the site has no ``site_url`` (else its absolute URL). Without a
+    ``site_url`` every link is relative to where the feed is."""
     entries = sorted(
-        (i for i in kb.incidents if i.doc.published_on is not None),
+        (i for i in incidents if i.doc.published_on is not None),
         key=lambda i: (i.doc.published_on, i.id),
         reverse=True,
-    )
+    )[:limit]
     base = site_url.rstrip("/") + "/" if site_url else ""
-    updated = max((i.doc.published_on for i in entries if i.doc.published_on is not None), default=kb.today)
+
+    def href(url: str) -> str:
+        return base + url if base else relative_url(path, url or "./")
+
+    updated = max((i.doc.published_on for i in entries if i.doc.published_on is not None), default=today)
     feed = _AtomFeed(
-        title=f"{site_name}: post-mortems",
-        link=base or "./",  # the feed sits at the site root: "./" is the home page
+        title=title,
+        link=href(link),
         description="",
-        feed_url=base + FEED_PATH if base else None,
-        feed_guid=base + FEED_PATH if base else "urn:pmsite:feed",
+        feed_url=base + path if base else None,
+        feed_guid=base + path if base else guid,
         updated=_midnight(updated),
     )
     for inc in entries:
         doc = inc.doc
         assert doc.published_on is not None
-        link = base + inc.url if base else inc.url
         when = _midnight(doc.published_on)
         feed.add_item(
             title=f"{doc.id}: {doc.title}",
-            link=link,
+            link=href(inc.url),
             description=str(markdown.block(doc.summary)),  # sanitised HTML; the library escapes it into the XML
-            unique_id=link if base else f"urn:pmsite:incident:{doc.id}",
+            unique_id=base + inc.url if base else f"urn:pmsite:incident:{doc.id}",
             pubdate=when,
             updateddate=when,
             categories=inc.categories,

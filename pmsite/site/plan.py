@@ -27,6 +27,7 @@ REVIEW_SOURCE = "review/index.md"  # the monthly action review
 VIEWS = (("patterns/index.md", "Recurring patterns", "patterns"), ("history/index.md", "Severity history", "history"),
          (REVIEW_SOURCE, "Monthly action review", "review"))
 GROUPS = {"category": ("categories", "Root cause"), "service": ("services", "Service")}  # kind: folder, title prefix
+FEED_FOLDERS = {"category": "categories", "service": "services", "team": "teams"}  # a group's feed: <folder>/<slug>/feed.xml
 DESCRIPTION_CHARS = 300  # of an incident page's description (its summary as one line of plain text)
 
 
@@ -50,6 +51,7 @@ class SitePlan:
         self._by_url: dict[str, PageSpec] = {}
         self.category_slugs = unique_slugs(sorted(kb.by_category))
         self.service_slugs = unique_slugs(sorted(kb.by_service))
+        self.team_slugs = unique_slugs(sorted({t for inc in kb.incidents for t in inc.doc.teams}))  # teams have feeds, no pages
         self.open_actions: list[Action] = open_actions((a for inc in kb.incidents for a in inc.actions), kb.settings.priorities)
         self._plan()
 
@@ -58,6 +60,12 @@ class SitePlan:
 
     def service_url(self, name: str) -> str:
         return self._group_url("service", self.service_slugs.get(name) or url_slug(name))
+
+    def feed_path(self, kind: str, name: str) -> str:
+        """Where the Atom feed of a root-cause category, a service or a team is, from the site's root: beside
+        the group's page (a team has none), a file whatever the front end's rule for pages."""
+        slugs = {"category": self.category_slugs, "service": self.service_slugs, "team": self.team_slugs}[kind]
+        return f"{FEED_FOLDERS[kind]}/{slugs.get(name) or url_slug(name)}/feed.xml"
 
     def listing_url(self, kind: str, number: int) -> str:
         return self.url_for(listing_source(kind, number))

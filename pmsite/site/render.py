@@ -96,6 +96,7 @@ class PageRenderer:
             "kb": self.kb,
             "category_url": self.plan.category_url,
             "service_url": self.plan.service_url,
+            "feed_path": self.plan.feed_path,
             "pct": percent,
             "due_note": lambda a: due_note(a, today),
             "open_note": open_note,

@@ -59,9 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", cmd_validate, "check post-mortem files without building the site")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the configured incidents folder)")
-    p.add_argument("--format", choices=["human", "github", "json"], default="human")
+    p.add_argument("--format", choices=["human", "github", "json", "markdown"], default="human",
+                   help="markdown: for a job summary or a pull-request comment")
     p.add_argument("--strict", action="store_true", help="fail on checklist warnings too (like mkdocs build --strict)")
     p.add_argument("--no-checklist", action="store_true", help="check the format only, not the quality checklist")
+    p.add_argument("--no-similar", action="store_true",
+                   help="list no similar published incidents for the files named, and keep no cache of the knowledge base")
 
     p = command("schema", cmd_schema, "print the JSON Schema of the format (for editors)")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")

@@ -54,6 +54,16 @@ def github_line(problem: Problem) -> str:
 
 
 
+def github_notice(file: str, line: int, title: str, message: str) -> str:
+    """``::notice file=...,line=...,title=...::message``: a note on the pull request's diff, escaped as
+    :func:`github_line` escapes a problem (author text can neither end the command nor start another)."""
+    props = ",".join(f"{key}={github_escape_property(str(value))}"
+                     for key, value in (("file", printable(file)), ("line", line), ("title", printable(title))))
+    body = "\n".join(printable(part) for part in message.split("\n"))
+    return f"::notice {props}::{github_escape_data(body)}"
+
+
+
 def emit(text: str = "", *, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)
 
