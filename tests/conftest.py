@@ -15,7 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent  # the suite's home: helpers, fixtures, hostile and malformed files
+ROOT = TESTS.parent
+# One folder per layer of pmsite (format, reading, analysis, site, authoring, tracking, frontends) and one for
+# the browser. A test module imports another by its name, as pytest's default import mode names it (the
+# builders' tests run the browser and sample checks on each builder's output): every folder is on the path.
+sys.path.extend(str(folder) for folder in sorted(TESTS.iterdir()) if any(folder.glob("test_*.py")))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 BASE_DOC: dict[str, Any] = {

@@ -1,7 +1,7 @@
 """Helpers for the ``pmsite draft`` tests: the CLI run in this process, and records written by hand.
 
 The CLI runs in this process (``pmsite.frontends.cli.main``), so a case costs milliseconds and
-the many hostile records below stay cheap; ``tests/test_importers.py`` runs the console script.
+the many hostile records below stay cheap; ``tests/authoring/test_importers.py`` runs the console script.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Two corpora, each built once with --strict and the sample's mkdocs.yml (both pal
 ``empty``: every state with nothing to show (a fishbone branch without factors, no factors at all, nothing
 that went well or poorly, no action items, no root cause, no related incident or link, no open action in
 the whole knowledge base) and ``odd``: the names and texts that broke the filters, the search and the rows.
-Driven in Debian's chromium through Playwright, like tests/test_browser.py.
+Driven in Debian's chromium through Playwright, like tests/in_browser/test_browser.py.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from browser import SCREENSHOTS, chromium, serve, watch
-from conftest import ROOT, Build, dump, mkdocs_build, valid_doc
+from conftest import ROOT, TESTS, Build, dump, mkdocs_build, valid_doc
 
 pytestmark = pytest.mark.browser
 
-REPORTED = {"critical", "serious", "moderate"}  # as tests/test_reading.py: "minor" is advice
+REPORTED = {"critical", "serious", "moderate"}  # as tests/in_browser/test_reading.py: "minor" is advice
 ROWS = "table[data-pm-rows] tbody tr"
 WIDTHS = {"laptop": (1280, 900), "phone": (390, 844)}
 DONE = {"status": "done", "completed_on": "2024-03-21"}
@@ -200,7 +200,7 @@ def test_every_empty_state_passes_axe_in_both_palettes(browser, empty_url, width
 
 # --- item 5 of issue 24: a row of ten services stays a row ------------------------------------------------
 
-LAYOUT_JS = (Path(__file__).parent / "layout.js").read_text(encoding="utf-8")
+LAYOUT_JS = (TESTS / "layout.js").read_text(encoding="utf-8")
 
 
 def crowded_cells(pg: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pmsite.format import markdown_shape as caps
 from pmsite.format.markdown_shape import markdown_shape
 from pmsite.site.markdown import MarkdownRenderer
 
+from conftest import TESTS
 from work import growth
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list"]  # MkDocs' own, then the sample site's
@@ -94,7 +95,7 @@ def test_the_release_that_re_reads_paragraphs_stays_linear_within_the_caps() -> 
     """Python-Markdown 3.11.4 re-reads a paragraph once per link: 2,856 links took 19 s. Within the caps a
     paragraph holds 50, and doubling its length doubles the work; without them, twice the links is four times."""
     assert (REGRESSED / "markdown" / "__init__.py").is_file(), f"{REGRESSED} is missing: run ./scripts/test to install it"
-    code = CHILD.format(tests=str(Path(__file__).parent), extensions=EXTENSIONS, cap=caps.MAX_BRACKETS, fill=FILL)
+    code = CHILD.format(tests=str(TESTS), extensions=EXTENSIONS, cap=caps.MAX_BRACKETS, fill=FILL)
     env = dict(os.environ, PYTHONPATH=str(REGRESSED))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr

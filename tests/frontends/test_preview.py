@@ -17,7 +17,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import dump, valid_doc, write_site
+from conftest import ROOT, dump, valid_doc, write_site
 
 WHYS = ["Why did it stop? It waited on a lock.", "Why the lock? A job held it.", "Why held? No timeout was set."]
 A = valid_doc()  # INC-2024-0315: mobile-api and orders-db, code-defect
@@ -258,7 +258,7 @@ def test_a_page_a_rebuild_renders_again_shows_its_tags_without_links(tmp_path: P
     (root / "content" / "incidents" / "a.yaml").write_text(dump(dict(tagged, title="Mobile API outage, the title edited")))
     preview_build(root, preview)
     assert linked not in page.read_text() and '<span class="md-tag">database</span>' in page.read_text()
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "shows its tags as plain text" in " ".join(readme.split())
     full_build(root, tmp_path / "full")
     assert linked in (tmp_path / "full" / "incidents" / "inc-2024-0315" / "index.html").read_text()

@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import PMSITE, run_pmsite
+from conftest import PMSITE, ROOT, run_pmsite
 
-ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
 # The complete example of docs/postmortem-format.md, plus a resolution event so it passes the checklist.
@@ -310,7 +309,7 @@ def test_files_passed_by_pre_commit_are_checked_against_the_whole_knowledge_base
         "c.yaml": valid_doc(id="INC-C"),
         "d.yaml": valid_doc(id="INC-A", title="Copied from a.yaml"),
     })
-    # (--no-similar: the files' similar published incidents are tests/test_similar.py's subject)
+    # (--no-similar: the files' similar published incidents are tests/analysis/test_similar.py's subject)
     proc = run("validate", "--no-similar", "content/incidents/b.yaml", "content/incidents/c.yaml", cwd=root)
     assert (proc.returncode, proc.stdout) == (0, "OK: 2 files, no problems\n")  # INC-A exists in a file not passed
     # a duplicate id is reported on the file passed, whichever of the two sorts first

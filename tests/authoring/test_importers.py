@@ -25,10 +25,10 @@ import pytest
 from pmsite.format.document import Document
 from pmsite.settings import Settings
 
-from conftest import run_pmsite
+from conftest import TESTS, run_pmsite
 from drafting import draft_file, kb
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "importers"
+FIX = TESTS / "fixtures" / "importers"
 PD, OG, SLACK, CSV = FIX / "pagerduty", FIX / "opsgenie", FIX / "slack" / "export", FIX / "csv"
 MAPPING = FIX / "mapping.yaml"
 

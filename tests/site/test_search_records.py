@@ -2,7 +2,7 @@
 
 Issue 24, item 7: the indexed text dropped every '>', '_', '#', '*' and backtick (regex-stripped Markdown),
 and facet values holding '"' or '\\' matched nothing. The browser half (query and excerpt) is in
-tests/test_browser_edges.py.
+tests/in_browser/test_browser_edges.py.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import run_pmsite
+from conftest import TESTS, run_pmsite
 from drafting import kb
 
-TIMELINE = Path(__file__).resolve().parent / "fixtures" / "importers" / "csv" / "timeline.csv"  # starts 2024-09-03
+TIMELINE = TESTS / "fixtures" / "importers" / "csv" / "timeline.csv"  # starts 2024-09-03
 
 
 def test_draft_output_elsewhere_reads_only_the_incidents_folder(tmp_path: Path) -> None:

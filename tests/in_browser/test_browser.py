@@ -2,7 +2,7 @@
 the URL; complete without JavaScript; one search box with facets that finds incidents and pages.
 
 Drives Debian's /usr/bin/chromium through Playwright (never a downloaded browser). How pages look at
-both widths is tests/test_reading.py; this file is about what they do.
+both widths is tests/in_browser/test_reading.py; this file is about what they do.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from browser import SCREENSHOTS, chromium, serve, watch
-from conftest import Build
+from conftest import TESTS, Build
 
 pytestmark = pytest.mark.browser
 
-LAYOUT_JS = (Path(__file__).parent / "layout.js").read_text(encoding="utf-8")
+LAYOUT_JS = (TESTS / "layout.js").read_text(encoding="utf-8")
 LONG_INCIDENT = "incidents/github-2018-1021/"  # 24 timeline events, 10 action items
 PAGES = {
     "home": "",
