@@ -47,23 +47,29 @@ def kb(root: Path) -> Path:
     return root
 
 
-def drafted(root: Path, *args: str) -> tuple[str, Document, str]:
+def draft_file(root: Path, *args: str, settings: Settings | None = None) -> tuple[Path, Document, str]:
     """``pmsite draft ARGS``: it must succeed, and the file must pass ``pmsite validate --strict`` and the loader.
 
-    Returns the file's text, the document and what the command wrote to standard error.
+    Returns the new file, its document and what the command wrote to standard error.
     """
     proc = pmsite_here("draft", *args, cwd=root)
     assert proc.returncode == 0, proc.stderr
     match = re.fullmatch(r"created (\S+)\n", proc.stdout)
     assert match, proc.stdout
-    checked = pmsite_here("validate", "--strict", match.group(1), cwd=root)
+    checked = pmsite_here("validate", "--strict", "--no-similar", match.group(1), cwd=root)
     assert (checked.returncode, checked.stdout) == (0, "OK: 1 file, no problems\n"), checked.stdout + checked.stderr
     path = root / match.group(1)
-    corpus = load_corpus([path], Settings())
+    corpus = load_corpus([path], settings or Settings())
     assert corpus.errors == []
     doc = corpus.documents[0].document
     assert doc is not None
-    return path.read_text(encoding="utf-8"), doc, proc.stderr
+    return path, doc, proc.stderr
+
+
+def drafted(root: Path, *args: str) -> tuple[str, Document, str]:
+    """As ``draft_file``, returning the file's text instead of its path."""
+    path, doc, stderr = draft_file(root, *args)
+    return path.read_text(encoding="utf-8"), doc, stderr
 
 
 def refused(root: Path, *args: str) -> tuple[int, str]:

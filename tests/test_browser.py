@@ -15,11 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, watch
+from browser import SCREENSHOTS, chromium, serve, watch
 from conftest import Build, mkdocs_build, valid_doc, write_site
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROWS = "table[data-pm-rows] tbody tr"
 
@@ -38,12 +37,8 @@ def reader_url(reader_build: Build) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is required at {CHROMIUM}: run ./scripts/test, which installs it")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def new_page(browser, base: str, **options):  # type: ignore[no-untyped-def]

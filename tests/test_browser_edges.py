@@ -19,11 +19,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, watch
+from browser import SCREENSHOTS, chromium, serve, watch
 from conftest import ROOT, Build, dump, mkdocs_build, valid_doc
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 REPORTED = {"critical", "serious", "moderate"}  # as tests/test_reading.py: "minor" is advice
 ROWS = "table[data-pm-rows] tbody tr"
@@ -130,12 +129,8 @@ def odd_url(odd_build: Build) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is required at {CHROMIUM}: run ./scripts/test, which installs it")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def open_page(browser: Any, base: str, width: str = "laptop", scheme: str = "light") -> Any:

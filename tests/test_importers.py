@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 
 from pmsite.format.document import Document
-from pmsite.reading.corpus import load_corpus
 from pmsite.settings import Settings
 
 from conftest import run_pmsite
+from drafting import draft_file, kb
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "importers"
 PD, OG, SLACK, CSV = FIX / "pagerduty", FIX / "opsgenie", FIX / "slack" / "export", FIX / "csv"
@@ -45,25 +45,10 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return run_pmsite(*args, cwd=cwd)
 
 
-def kb(root: Path) -> Path:
-    """An empty knowledge base with the format's defaults (no mkdocs.yml)."""
-    (root / "content" / "incidents").mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def draft(root: Path, *args: str, settings: Settings | None = None) -> tuple[Path, str, Document]:
     """``pmsite draft ARGS`` in ``root``, then ``pmsite validate --strict`` and the loader on the new file."""
-    proc = run("draft", *args, cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    match = re.fullmatch(r"created (\S+)\n", proc.stdout)
-    assert match, proc.stdout
-    path = root / match.group(1)
-    checked = run("validate", "--strict", match.group(1), cwd=root)
-    assert (checked.returncode, checked.stdout) == (0, "OK: 1 file, no problems\n"), checked.stdout
-    corpus = load_corpus([path], settings or Settings())
-    assert corpus.errors == []
-    doc = corpus.documents[0].document
-    assert doc is not None and doc.status == "draft"
+    path, doc, _ = draft_file(root, *args, settings=settings)
+    assert doc.status == "draft"
     return path, path.read_text(encoding="utf-8"), doc
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, watch
+from browser import SCREENSHOTS, chromium, serve, watch
 from conftest import Build
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 LAYOUT_JS = (Path(__file__).parent / "layout.js").read_text(encoding="utf-8")
 LONG_INCIDENT = "incidents/github-2018-1021/"  # 24 timeline events, 10 action items
@@ -50,12 +49,8 @@ def base_url(reader_build: Build) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is required at {CHROMIUM}: run ./scripts/test, which installs it")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def block_other_hosts(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
