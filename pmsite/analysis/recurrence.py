@@ -20,10 +20,12 @@ import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pmsite.analysis.actions import Action
 from pmsite.analysis.incidents import Incident
+from pmsite.analysis.related import reason_words
 
 if TYPE_CHECKING:
     from pmsite.analysis.knowledge_base import KnowledgeBase
@@ -39,11 +41,16 @@ class Recurrence:
     categories: list[str]  # the root-cause categories and services the two share where this fix was the latest
     services: list[str]
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]:
         """What a page shows of it, for the fingerprints of the pages that show it."""
         done = tuple((a.id, a.completed_on.isoformat() if a.completed_on else "") for a in self.actions)
         return (self.incident.id, self.earlier.id, done, tuple(self.categories), tuple(self.services))
+
+    @cached_property
+    def shared(self) -> str:
+        """What the two share, as a page says it: ``same root cause: code-defect; same service: api``."""
+        return "; ".join(reason_words(self.categories, self.services, ()))
 
 
 @dataclass

@@ -223,7 +223,7 @@ def top(candidates: list[Candidate[T]], n: int, mine: Vector, vector_of: Callabl
     by the pair of vectors' ``id()`` (the similarity is symmetric)."""
     if n <= 0 or not candidates:
         return []
-    candidates.sort(key=lambda row: row[:5])
+    candidates.sort()  # the ids are unique: two rows never reach the incidents they end with
     end = min(n, len(candidates))
     last = candidates[end - 1][:2]
     while end < len(candidates) and candidates[end][:2] == last:
@@ -239,7 +239,7 @@ def top(candidates: list[Candidate[T]], n: int, mine: Vector, vector_of: Callabl
             if cache is not None:
                 cache[pair] = similarity
         ranked.append((c, s, t - WORDING_WEIGHT * similarity, distance, oid, similarity, other))
-    ranked.sort(key=lambda row: row[:5])
+    ranked.sort()
     return [(row[5], row[6]) for row in ranked[:n]]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -50,8 +51,11 @@ SHOWN_WORDS = 4  # shared words named as a reason
 TERM_VERSION = "1"  # changes when the rule from text to terms changes (a cache of terms is then out of date)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
+@functools.lru_cache(maxsize=1 << 17)
+def _term(word: str) -> str:
+    """The term a written word counts as ("" for a word that counts for nothing)."""
+    if len(word) < 2 or word in STOP_WORDS or word.isdigit():
+        return ""
     return _STEMMER.stemWord(word)
 
 
@@ -82,9 +86,9 @@ def terms_and_words(texts: Iterable[str]) -> tuple[dict[str, int], dict[str, str
     shown: dict[str, str] = {}
     most: dict[str, int] = {}
     for word, n in written.items():  # in the order first written
-        if len(word) < 2 or word in STOP_WORDS or word.isdigit():
+        term = _term(word)
+        if not term:
             continue
-        term = _stem(word)
         counts[term] = counts.get(term, 0) + n
         if n > most.get(term, 0):
             most[term], shown[term] = n, word
@@ -111,7 +115,8 @@ class Vector:
         """The cosine similarity of two vectors: 0 with no term in common, 1 for the same proportions.
         ``math.fsum`` is exact whatever the order of the terms, so the result is the same in every run."""
         a, b = self.weights, other.weights
-        return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
+        shared = a.keys() & b.keys()  # one set, iterated twice in one order: the products pair up
+        return math.fsum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
     def shared(self, other: Vector, limit: int) -> list[str]:
         """The terms that make two vectors alike, the largest contribution first (ties: alphabetical)."""

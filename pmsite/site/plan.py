@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pmsite.analysis.actions import Action, open_actions
+from pmsite.analysis.incidents import Incident
 from pmsite.analysis.knowledge_base import KnowledgeBase
 from pmsite.errors import PageCollision
 from pmsite.site.pages import PAGE_SIZE, PageSpec, page_origin
@@ -66,6 +67,12 @@ class SitePlan:
         the group's page (a team has none), a file whatever the front end's rule for pages."""
         slugs = {"category": self.category_slugs, "service": self.service_slugs, "team": self.team_slugs}[kind]
         return f"{FEED_FOLDERS[kind]}/{slugs.get(name) or url_slug(name)}/feed.xml"
+
+    def incident_feeds(self, inc: Incident) -> list[tuple[str, str]]:
+        """(label, path) of the feeds an incident's page links: its teams', services' and categories'."""
+        return [*((f"team {t}", self.feed_path("team", t)) for t in dict.fromkeys(inc.doc.teams)),
+                *((f"service {s}", self.feed_path("service", s)) for s in dict.fromkeys(inc.doc.services)),
+                *((f"root cause {c}", self.feed_path("category", c)) for c in inc.categories)]
 
     def listing_url(self, kind: str, number: int) -> str:
         return self.url_for(listing_source(kind, number))

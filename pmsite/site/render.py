@@ -97,6 +97,7 @@ class PageRenderer:
             "category_url": self.plan.category_url,
             "service_url": self.plan.service_url,
             "feed_path": self.plan.feed_path,
+            "incident_feeds": self.plan.incident_feeds,
             "pct": percent,
             "due_note": lambda a: due_note(a, today),
             "open_note": open_note,
