@@ -10,9 +10,10 @@ engine, so an edit recomputes only what it changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import escape
@@ -38,13 +39,17 @@ from pmsite.site.search.records import incident_records
 from pmsite.site.templates import PACKAGE_TEMPLATES, Templates
 from pmsite.site.urls import directory_url, relative_url
 
+# A site without a tracker has no states: always this one object, so that what was computed with it
+# (each document's checklist findings) is reused by the next rebuild of a live preview.
+NO_TICKETS: Mapping[str, TrackedState] = MappingProxyType({})
+
 
 @dataclass
 class BuildCache:
     """What a live preview keeps between rebuilds; each piece is reused only for the very same inputs."""
 
     files: FileCache = field(default_factory=FileCache)  # parsed files, by path and stat
-    findings: dict[int, tuple[Document, Settings, dict[str, TrackedState], list[Finding]]] = field(default_factory=dict)  # by id() of the document
+    findings: dict[int, tuple[Document, Settings, Mapping[str, TrackedState], list[Finding]]] = field(default_factory=dict)  # by id() of the document
     knowledge_base: KnowledgeBase | None = None  # the last analysis: unchanged documents keep their incidents
     last_good: Corpus | None = None  # what a preview keeps serving while a file has errors
     site: SiteMemo = field(default_factory=SiteMemo)
@@ -93,7 +98,7 @@ class Engine:
             self.cache.templates = (self.templates_stamp, Templates(override_dirs or []))
         self.templates = self.cache.templates[1]
         self.corpus: Corpus | None = None
-        self.tickets: dict[str, TrackedState] = {}  # the tracker's states by ticket URL, from the state file
+        self.tickets: Mapping[str, TrackedState] = NO_TICKETS  # the tracker's states by ticket URL, from the state file
         self.tickets_warning = ""
         self.ignored_files: list[str] = []  # dot files beside the post-mortems, never read (see reading.files.discover)
         self.kb: KnowledgeBase | None = None
@@ -132,7 +137,7 @@ class Engine:
     def _load_ticket_states(self) -> Problem | None:
         """The tracker's states from the state file, kept between rebuilds while the file stays the same."""
         tracker = self.settings.tracker
-        self.tickets, self.tickets_warning = {}, ""
+        self.tickets, self.tickets_warning = NO_TICKETS, ""
         if tracker is None:
             return None
         try:
@@ -140,9 +145,9 @@ class Engine:
             info = path.stat()
             stamp: tuple[object, ...] = (str(path), info.st_mtime_ns, info.st_size, tracker)
         except (ValueError, OSError):
-            stamp = ()  # no file yet, or a state_file the option refuses: read_ticket_states says which
+            stamp = (None, tracker)  # no file yet, or a state_file the option refuses: read_ticket_states says which
         kept = self.cache.ticket_states
-        if kept is None or not stamp or kept[0] != stamp:
+        if kept is None or kept[0] != stamp:
             kept = self.cache.ticket_states = (stamp, read_ticket_states(tracker, self.base, self.docs_dir))
         found = kept[1]
         shown = display_path(found.path, self.base) if found.path else "mkdocs.yml"

@@ -19,11 +19,12 @@ import pytest
 import pmsite.analysis.checklist
 import pmsite.engine
 from pmsite.analysis.checklist import Finding, checks, findings, warnings_for
-from pmsite.engine import Engine
+from pmsite.engine import BuildCache, Engine
 from pmsite.format.document import Document
 from pmsite.problems import Problem
 from pmsite.reading.documents import Loaded, load_file
 from pmsite.settings import Settings
+from pmsite.tracker_config import parse_tracker_config
 
 from conftest import dump, valid_doc
 
@@ -291,3 +292,37 @@ def test_checklist_warnings_warn_for_each_valid_document_and_computes_its_findin
         Problem(shown, 37, 1, "timeline", "no event of kind 'resolution': add when the incident was resolved", "warning", "PM103"),
     ]
     assert sorted(calls) == ["INC-2024-0315", "INC-2024-0316", "INC-2024-0317"]
+
+
+@pytest.mark.parametrize("tracker", [None, {"kind": "github", "url": "https://api.github.com", "project": "acme/platform"}],
+                         ids=["no-tracker", "tracker-without-state-file"])
+def test_a_rebuild_of_unchanged_files_computes_no_findings_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 tracker: dict[str, str] | None) -> None:
+    """A live preview's next build reuses every unchanged document's findings. They were computed with the
+    tracker's states, so those must be the very same object in the next build when nothing was synced: with no
+    tracker, and with a tracker whose state file does not exist yet (a fresh empty mapping each build made every
+    rebuild at 10,000 incidents check all 10,000 files again, 6 s)."""
+    incidents = tmp_path / "docs" / "incidents"
+    incidents.mkdir(parents=True)
+    for n in range(3):
+        (incidents / f"{n}.yaml").write_text(dump(valid_doc(id=f"INC-2024-031{n}")), encoding="utf-8")
+    calls: list[str] = []
+    original = pmsite.analysis.checklist.findings
+
+    def counted(doc: Document, settings: Settings, tickets: object = None) -> list[Finding]:
+        calls.append(doc.id)
+        return original(doc, settings, tickets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pmsite.engine, "findings", counted)
+    settings = Settings(tracker=parse_tracker_config(tracker))
+    cache = BuildCache()
+    for build in ("first", "second"):
+        engine = Engine(settings, docs_dir=tmp_path / "docs", base=tmp_path, cache=cache)
+        assert engine.load().problems == []
+        engine.checklist_warnings()
+        engine.plan()
+        if build == "first":
+            assert sorted(calls) == ["INC-2024-0310", "INC-2024-0311", "INC-2024-0312"]
+            calls.clear()
+            (incidents / "1.yaml").write_text(dump(valid_doc(id="INC-2024-0311", title="Edited")), encoding="utf-8")
+    assert calls == ["INC-2024-0311"]  # only the edited file
