@@ -87,13 +87,15 @@ class Recurrences:
         return sum(1 for r in self.items if (category is None or category in r.categories) and (service is None or service in r.services))
 
 
-def _fixes(inc: Incident) -> list[Action]:
-    return [a for a in inc.actions if a.item.prevents_recurrence and a.done and a.completed_on is not None]
+def _fixes(inc: Incident) -> list[tuple[dt.date, Action]]:
+    """An incident's prevents-recurrence actions that are done, with the day each was completed."""
+    return [(day, a) for a in inc.actions if a.item.prevents_recurrence and a.done and (day := a.completed_on) is not None]
 
 
 def find_recurrences(kb: KnowledgeBase) -> Recurrences:
     """Every recurrence after a fix: per root-cause category and service, each incident against the
     latest fix completed on or before its start among the incidents that started before it."""
+    fixes = {inc.id: own for inc in kb.incidents if (own := _fixes(inc))}  # once each: every pair asks again
     pairs: dict[tuple[str, str], list[Incident]] = defaultdict(list)
     for inc in reversed(kb.incidents):  # oldest first
         for cat in inc.categories:
@@ -101,26 +103,26 @@ def find_recurrences(kb: KnowledgeBase) -> Recurrences:
                 pairs[(cat, svc)].append(inc)
     found: dict[tuple[int, int], tuple[Incident, Incident, set[str], set[str]]] = {}
     for (cat, svc), members in pairs.items():
-        if not any(_fixes(m) for m in members):
+        if not any(m.id in fixes for m in members):
             continue
         done: list[tuple[dt.date, float, str, int]] = []  # (completed on, start, id, index in members), sorted
         passed = 0
         for inc in members:
             while passed < len(members) and members[passed].timestamp < inc.timestamp:  # strictly earlier starts
                 earlier = members[passed]
-                for a in _fixes(earlier):
-                    assert a.completed_on is not None
-                    bisect.insort(done, (a.completed_on, earlier.timestamp, earlier.id, passed))
+                for day, _ in fixes.get(earlier.id, ()):
+                    bisect.insort(done, (day, earlier.timestamp, earlier.id, passed))
                 passed += 1
-            at = bisect.bisect_right(done, (inc.date, float("inf"), "\uffff", len(members)))
-            if at:
+            if done and done[0][0] <= (started := inc.date):
+                at = bisect.bisect_right(done, (started, float("inf"), "\uffff", len(members)))
                 earlier = members[done[at - 1][3]]
                 entry = found.setdefault((id(inc), id(earlier)), (inc, earlier, set(), set()))
                 entry[2].add(cat)
                 entry[3].add(svc)
     items = []
     for inc, earlier, cats, svcs in found.values():
-        actions = [a for a in _fixes(earlier) if a.completed_on is not None and a.completed_on <= inc.date]
+        started = inc.date
+        actions = [a for day, a in fixes[earlier.id] if day <= started]
         items.append(Recurrence(inc, earlier, actions, sorted(cats), sorted(svcs)))
     items.sort(key=lambda r: (-r.incident.timestamp, r.incident.id, -r.earlier.timestamp, r.earlier.id))
     after: dict[str, list[Recurrence]] = defaultdict(list)
