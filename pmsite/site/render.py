@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pmsite.analysis import action_figures, factors, history, patterns
@@ -132,32 +133,48 @@ class PageRenderer:
             first_index=start,
             total=len(kb.incidents),
             pager=self.listings.pager("catalog", spec.number),
-            severities=list(self.settings.severities),
-            categories=sorted(kb.by_category),
-            services=sorted(kb.by_service),
-            teams=sorted({t for inc in kb.incidents for t in inc.doc.teams}),
-            tags=sorted(kb.by_tag),
-            years=sorted({i.date.year for i in kb.incidents}, reverse=True),
+            **self._catalog_choices,
             data_url=CATALOG_DATA,
             **self._context(spec),
         )
 
+    @cached_property
+    def _catalog_choices(self) -> dict[str, Any]:
+        """The catalog's filter choices, the same on each of its pages: found once per build, not once a page."""
+        kb = self.kb
+        return {
+            "severities": list(self.settings.severities),
+            "categories": sorted(kb.by_category),
+            "services": sorted(kb.by_service),
+            "teams": sorted({t for inc in kb.incidents for t in inc.doc.teams}),
+            "tags": sorted(kb.by_tag),
+            "years": sorted({i.date.year for i in kb.incidents}, reverse=True),
+        }
+
+    @cached_property
+    def _action_choices(self) -> dict[str, Any]:
+        """The open-actions pages' filter choices and overdue count, found once per build."""
+        actions = self.plan.open_actions
+        words = list(self.settings.action_statuses)
+        return {
+            "overdue_total": sum(1 for a in actions if a.overdue),
+            "owners": sorted({a.item.owner for a in actions}, key=lambda o: (o.lower(), o)),
+            "teams": sorted({t for a in actions for t in a.incident.doc.teams}),
+            "priorities": list(self.settings.priorities),
+            "statuses": sorted({a.status for a in actions}, key=lambda s: (words + [s]).index(s)),
+        }
+
     def _actions(self, spec: PageSpec, edit_url: str | None) -> str:
         start = (spec.number - 1) * PAGE_SIZE
         actions = self.plan.open_actions
-        words = list(self.settings.action_statuses)
         return self.templates.render(
             "pmsite/actions.html",
             f=action_figures.action_figures(self.kb) if spec.number == 1 else None,
             actions=actions[start : start + PAGE_SIZE],
             first_index=start,
             total=len(actions),
-            overdue_total=sum(1 for a in actions if a.overdue),
             pager=self.listings.pager("actions", spec.number),
-            owners=sorted({a.item.owner for a in actions}, key=lambda o: (o.lower(), o)),
-            teams=sorted({t for a in actions for t in a.incident.doc.teams}),
-            priorities=list(self.settings.priorities),
-            statuses=sorted({a.status for a in actions}, key=lambda s: (words + [s]).index(s)),
+            **self._action_choices,
             data_url=ACTIONS_DATA,
             review_url=self.plan.url_for(REVIEW_SOURCE),
             **self._context(spec),
