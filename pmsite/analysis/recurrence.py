@@ -76,15 +76,38 @@ class Recurrences:
         """The fixes that did not hold, the one with the newest recurrence first (optionally only those
         that failed for a category or a service)."""
         fixes: dict[tuple[str, str], FailedFix] = {}
-        for r in self.items:
-            if (category is not None and category not in r.categories) or (service is not None and service not in r.services):
-                continue
+        for r in self._chosen(category, service):
             for a in r.actions:
                 fixes.setdefault((r.earlier.id, a.id), FailedFix(r.earlier, a)).recurrences.append(r)
         return list(fixes.values())
 
     def count(self, category: str | None = None, service: str | None = None) -> int:
-        return sum(1 for r in self.items if (category is None or category in r.categories) and (service is None or service in r.services))
+        return len(self._chosen(category, service))
+
+    def _chosen(self, category: str | None, service: str | None) -> list[Recurrence]:
+        """The recurrences of a category and/or a service (all without either), newest first."""
+        if category is None and service is None:
+            return self.items
+        if service is None:
+            return self._by_category.get(category or "", [])
+        return [r for r in self._by_service.get(service, []) if category is None or category in r.categories]
+
+    @cached_property
+    def _by_category(self) -> dict[str, list[Recurrence]]:
+        """Each category's recurrences, newest first: every category's and service's page asks for its own."""
+        out: dict[str, list[Recurrence]] = defaultdict(list)
+        for r in self.items:
+            for name in r.categories:
+                out[name].append(r)
+        return out
+
+    @cached_property
+    def _by_service(self) -> dict[str, list[Recurrence]]:
+        out: dict[str, list[Recurrence]] = defaultdict(list)
+        for r in self.items:
+            for name in r.services:
+                out[name].append(r)
+        return out
 
 
 def _fixes(inc: Incident) -> list[tuple[dt.date, Action]]:
