@@ -206,6 +206,6 @@ def warnings_for(item: Loaded, settings: Settings, found: list[Finding] | None =
     for f in findings(doc, settings, tickets) if found is None else found:
         if f.code in ignored:
             continue
-        line, col = item.positions.of(f.loc)
+        line, col = item.where(f.loc)
         problems.append(Problem(item.display, line, col, field_path(f.loc), f.message, "warning", f.code))
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,13 @@ class Loaded:
     max_bytes: int = 1024 * 1024
     root: Path | None = None  # the incidents folder: links may point inside it only
     digest: str = ""  # of the bytes read: tells a preview which pages an edit changed
+    # Where each action's status is, kept from the first parse of a valid file: a tracker's sync can make every
+    # action's status a warning (PM114), and finding its line by parsing each file again cost seconds at 10,000.
+    statuses: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """The line and column of a value, from what the first parse kept when it can."""
+        return self.statuses.get(tuple(loc)) or self.positions.of(loc)
 
     @property
     def positions(self) -> Positions:
@@ -112,10 +119,11 @@ def load_file(
 
     raw = b""
 
-    def outcome(doc: Document | None, positions: Positions | None, problems: list[Problem], raw_id: str = "") -> Loaded:
+    def outcome(doc: Document | None, positions: Positions | None, problems: list[Problem], raw_id: str = "",
+                statuses: dict[Loc, tuple[int, int]] | None = None) -> Loaded:
         return Loaded(path, shown, doc, positions, problems, raw_id=raw_id, max_depth=settings.max_depth,
                       max_bytes=settings.max_file_bytes, root=root or link_root,
-                      digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
+                      digest=hashlib.blake2b(raw, digest_size=16).hexdigest(), statuses=statuses or {})
 
     named = name_problem(path, root)
     name_problems = [Problem(shown, 1, 1, "", named)] if named else []
@@ -130,8 +138,10 @@ def load_file(
     doc, problems = validate_data(data, positions, shown, settings)
     problems = [*name_problems, *problems]
     raw_id = data.get("id")
+    statuses: dict[Loc, tuple[int, int]] = {
+        loc: at for loc, at in positions.values.items() if len(loc) == 3 and loc[0] == "action_items" and loc[2] == "status"}
     return outcome(doc if not problems else None, positions if problems else None, problems,
-                   raw_id if isinstance(raw_id, str) else "")
+                   raw_id if isinstance(raw_id, str) else "", statuses)
 
 
 

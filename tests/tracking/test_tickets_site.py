@@ -149,3 +149,36 @@ def test_without_a_state_file_every_status_is_the_yaml_s(tmp_path: Path) -> None
     actions = json.loads((tmp_path / "site" / "actions.json").read_text())["actions"]
     assert [(a["id"], a["state"], a["tracker"]) for a in actions] == [
         ("A1", "open", None), ("A2", "done", None), ("A3", "open", None), ("A4", "open", None)]  # by due date, then id
+
+
+def test_a_disagreement_is_located_at_its_status_line_without_parsing_the_file_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a sync, every action can disagree with its YAML: the warning's line is the one its first parse kept
+    (parsing each such file again for it cost about a quarter of a 10,000-incident build)."""
+    import datetime as dt
+
+    import pmsite.reading.documents
+    from pmsite.engine import Engine
+    from pmsite.settings import Settings
+    from pmsite.tracker_config import parse_tracker_config
+
+    root = site(tmp_path, state_file(STATES))
+    written = root / "content" / "incidents" / "t.yaml"
+    written.write_text(written.read_text(encoding="utf-8") + "checklist_ignore: [PM111]\n", encoding="utf-8")  # due dates aside
+    lines = written.read_text(encoding="utf-8").splitlines()
+    statuses = [n for n, text in enumerate(lines, start=1) if text.startswith("  status: ")]
+    assert len(statuses) == 4  # the four actions' statuses, in order (the document's own status is not indented)
+    parses: list[object] = []
+    original = pmsite.reading.documents.parse_yaml
+
+    def counted(data: bytes, **kwargs: Any) -> Any:
+        parses.append(data)
+        return original(data, **kwargs)
+
+    monkeypatch.setattr(pmsite.reading.documents, "parse_yaml", counted)
+    tracker = parse_tracker_config({"kind": "github", "url": "https://api.github.com", "project": "acme/platform"})
+    engine = Engine(Settings(tracker=tracker, reference_date=dt.date(2024, 7, 1)), docs_dir=root / "content", base=root)
+    assert engine.load().problems == []
+    warnings = [(p.line, p.column, p.field, p.code) for p in engine.checklist_warnings()]
+    assert warnings == [(statuses[0], 11, "action_items[0].status", "PM114"), (statuses[1], 11, "action_items[1].status", "PM114")]
+    assert len(parses) == 1  # the load's own
